@@ -1,0 +1,131 @@
+//! Send SMS through [Splio's Trigger SMS API](https://s3s.fr/api/triggersms/):
+//! a design picked from your universe, sent to one or many cellphones.
+//!
+//! This crate is the core shared by the C library (`libsplio_sms`), the Python
+//! module (`splio_sms`) and the `splio-sms` command. Calls are blocking; a
+//! [`Client`] is cheap to clone, safe to share between threads, and owns one
+//! connection pool.
+//!
+//! # Sending
+//!
+//! ```no_run
+//! use splio_sms::{Client, Recipient, SendRequest};
+//!
+//! # fn main() -> Result<(), splio_sms::Error> {
+//! let client = Client::builder("my_universe", "my_api_key").build()?;
+//! let request = SendRequest::new("AbCdEf123")
+//!     .recipient(Recipient::new("+33612345678").field("firstname", "John"))
+//!     .recipient(Recipient::new("+8618612345678").field("firstname", "Jane"));
+//! let result = client.send(&request)?;
+//! println!("{:?} SMS queued, campaign {:?}", result.inserted, result.campaign_id);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Against the built-in sandbox
+//!
+//! With the `sandbox` feature, a local stand-in for the service runs on
+//! loopback, so the whole flow can be tried and tested without credentials:
+//!
+//! ```
+//! # #[cfg(feature = "sandbox")] {
+//! use splio_sms::sandbox::{Sandbox, SandboxConfig};
+//! use splio_sms::{Client, Recipient, SendRequest};
+//!
+//! let sandbox = Sandbox::start(SandboxConfig::default()).unwrap();
+//! let client = Client::builder("sandbox", "sandbox-key")
+//!     .base_url(sandbox.base_url())
+//!     .build()
+//!     .unwrap();
+//! let result = client
+//!     .send(&SendRequest::new("AbCdEf123").recipient(Recipient::new("+33612345678")))
+//!     .unwrap();
+//! assert_eq!(result.inserted, Some(1));
+//! assert_eq!(sandbox.messages().len(), 1);
+//! # }
+//! ```
+//!
+//! # Errors and delivery certainty
+//!
+//! Every failure is an [`Error`] with a [`kind`](Error::kind) and a
+//! [`delivery`](Error::delivery): [`Delivery::NotSent`] means no SMS can have
+//! been queued (safe to send again), [`Delivery::Unknown`] that the request
+//! was written and its fate is not known (sending again may double it).
+//! Only `NotSent` failures that may pass are retried automatically.
+//!
+//! ```
+//! use splio_sms::{validate, ErrorKind, Recipient, SendRequest};
+//!
+//! let request = SendRequest::new("AbCdEf123")
+//!     .recipient(Recipient::new("+33 6 12 34 56 78"))
+//!     .recipient(Recipient::new("0033612345678"));
+//! let err = validate(&request).unwrap_err();
+//! assert_eq!(err.kind(), ErrorKind::Validation);
+//! assert_eq!(err.problems()[0].path, "rcpts[1].cellphone");
+//! ```
+#![deny(unsafe_code)]
+#![warn(missing_docs)]
+
+mod batch;
+mod client;
+mod error;
+mod request;
+mod response;
+mod settings;
+mod transport;
+mod validation;
+mod wire;
+
+#[cfg(feature = "sandbox")]
+pub mod sandbox;
+
+pub use batch::{BatchPiece, BatchReport, BatchStatus, Totals};
+pub use client::Client;
+pub use error::{Delivery, Error, ErrorKind, Problem, Result};
+pub use request::{Recipient, SendRequest};
+pub use response::SendResult;
+pub use settings::{ClientBuilder, Duplicates, Method, Region};
+pub use validation::{validate, validate_with};
+
+/// This crate's version, as sent in the `User-Agent`.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Checks the request JSON of the contract without sending it, refusing repeated numbers.
+pub fn validate_json(request_json: &str) -> Result<()> {
+    validate(&SendRequest::from_json(request_json)?)
+}
+
+// Public types are shared across threads by every binding: keep them so.
+const _: () = {
+    const fn send_sync<T: Send + Sync>() {}
+    send_sync::<Client>();
+    send_sync::<ClientBuilder>();
+    send_sync::<Error>();
+    send_sync::<SendRequest>();
+    send_sync::<SendResult>();
+    send_sync::<BatchReport>();
+};
+
+/// Entry points for the benchmarks; not part of the API.
+#[doc(hidden)]
+pub mod bench_support {
+    use crate::response::{self, Answer, Body};
+    use crate::{Client, Result, SendRequest};
+
+    /// Reads, validates and encodes a request as a send does; returns the body's length.
+    pub fn prepare_json(client: &Client, request_json: &str) -> Result<usize> {
+        let request = SendRequest::from_json(request_json)?;
+        client.prepare(&request).map(|body| body.len())
+    }
+
+    /// Reads an answer body as a send does.
+    pub fn read_answer(status: u16, body: &[u8]) -> Result<crate::SendResult> {
+        let answer = Answer {
+            status,
+            retry_after: None,
+            location: None,
+            body: Body::Read(body.to_vec()),
+        };
+        response::read(&answer, "http://127.0.0.1/")
+    }
+}

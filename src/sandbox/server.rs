@@ -1,0 +1,152 @@
+//! The sandbox's HTTP glue: hyper on a small tokio runtime of its own, so
+//! that it runs beside blocking code (and inside other runtimes) unchanged.
+
+use std::fmt;
+use std::io;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::{Bytes, Incoming as IncomingBody};
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper::{Request, Response};
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpListener;
+
+use super::service::{Incoming, Reply};
+use super::State;
+
+const MAX_REQUEST_BODY: usize = 16 * 1024 * 1024;
+
+pub(crate) struct Server {
+    runtime: Option<tokio::runtime::Runtime>,
+}
+
+impl fmt::Debug for Server {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Server")
+            .field("running", &self.runtime.is_some())
+            .finish()
+    }
+}
+
+impl Server {
+    pub fn start(state: Arc<State>) -> io::Result<(Server, SocketAddr)> {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("splio-sandbox")
+            .enable_all()
+            .build()?;
+        // Bound with std so that starting never blocks on (or nests in) a runtime.
+        let listener = std::net::TcpListener::bind(("127.0.0.1", state.config.port))?;
+        listener.set_nonblocking(true)?;
+        let addr = listener.local_addr()?;
+        let listener = {
+            let _entered = runtime.enter();
+            TcpListener::from_std(listener)?
+        };
+        runtime.spawn(accept(listener, state));
+        Ok((
+            Server {
+                runtime: Some(runtime),
+            },
+            addr,
+        ))
+    }
+
+    pub fn stop(&mut self) {
+        if let Some(runtime) = self.runtime.take() {
+            runtime.shutdown_background();
+        }
+    }
+}
+
+async fn accept(listener: TcpListener, state: Arc<State>) {
+    loop {
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            Err(_) => {
+                // Out of file descriptors or similar: wait instead of spinning.
+                tokio::time::sleep(Duration::from_millis(10)).await;
+                continue;
+            }
+        };
+        let _ = stream.set_nodelay(true);
+        let state = state.clone();
+        tokio::spawn(async move {
+            let service = service_fn(move |req| serve(state.clone(), req));
+            let _ = http1::Builder::new()
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
+        });
+    }
+}
+
+/// Returned to hyper to close the connection without an answer.
+#[derive(Debug)]
+struct DropConnection;
+
+impl fmt::Display for DropConnection {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("connection dropped on purpose")
+    }
+}
+
+impl std::error::Error for DropConnection {}
+
+async fn serve(
+    state: Arc<State>,
+    req: Request<IncomingBody>,
+) -> Result<Response<Full<Bytes>>, DropConnection> {
+    let header = |name: &str| {
+        req.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let user_agent = header("user-agent");
+    let content_type = header("content-type");
+    let method = req.method().as_str().to_owned();
+    let path = req.uri().path().to_owned();
+    let body = match Limited::new(req.into_body(), MAX_REQUEST_BODY).collect().await {
+        Ok(collected) => collected.to_bytes(),
+        Err(_) => return Ok(plain(413, "request body too large or unreadable")),
+    };
+    let plan = state.handle(&Incoming {
+        method: &method,
+        path: &path,
+        user_agent,
+        content_type,
+        body: &body,
+    });
+    if !plan.delay.is_zero() {
+        tokio::time::sleep(plan.delay).await;
+    }
+    match plan.reply {
+        Reply::Drop => Err(DropConnection),
+        Reply::Answer {
+            status,
+            content_type,
+            headers,
+            body,
+        } => {
+            let mut builder = Response::builder()
+                .status(status)
+                .header("content-type", content_type);
+            for (name, value) in headers {
+                builder = builder.header(name, value);
+            }
+            Ok(builder
+                .body(Full::new(Bytes::from(body)))
+                .unwrap_or_else(|_| plain(500, "bad canned answer")))
+        }
+    }
+}
+
+fn plain(status: u16, text: &'static str) -> Response<Full<Bytes>> {
+    let mut r = Response::new(Full::new(Bytes::from_static(text.as_bytes())));
+    *r.status_mut() = hyper::StatusCode::from_u16(status).unwrap_or(hyper::StatusCode::INTERNAL_SERVER_ERROR);
+    r
+}

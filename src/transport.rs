@@ -1,0 +1,244 @@
+//! One HTTP attempt over the client's connection pool, and what it tells
+//! about delivery.
+//!
+//! ureq does not say at which stage a call failed. Delivery certainty needs
+//! exactly that: a failure before any byte of the request was handed to the
+//! connection cannot have queued an SMS, one after may have. A connector at the
+//! end of ureq's chain wraps every connection and notes, per thread, when a
+//! request byte is transmitted. ureq's blocking calls run on the caller's
+//! thread, so the note read after a call is that call's.
+#![forbid(unsafe_code)]
+
+use std::cell::Cell;
+use std::fmt;
+use std::io;
+
+use ureq::unversioned::resolver::DefaultResolver;
+use ureq::unversioned::transport::{
+    Buffers, ConnectionDetails, Connector, DefaultConnector, NextTimeout, Transport as UreqTransport,
+};
+use ureq::Agent;
+
+use crate::error::{Delivery, Error, ErrorKind, Result};
+use crate::response::{Answer, Body, MAX_BODY};
+use crate::settings::{ClientBuilder, Method};
+use crate::wire::CONTENT_TYPE;
+
+thread_local! {
+    static WROTE: Cell<bool> = const { Cell::new(false) };
+}
+
+/// The HTTP side of a client: its agent (connection pool, TLS, proxy) and target.
+pub(crate) struct Transport {
+    agent: Agent,
+    url: String,
+    method: Method,
+}
+
+impl fmt::Debug for Transport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Transport")
+            .field("url", &self.url)
+            .field("method", &self.method)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Transport {
+    pub fn new(b: &ClientBuilder, user_agent: &str) -> Result<Self> {
+        let mut config = Agent::config_builder()
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .user_agent(user_agent)
+            .accept("application/json")
+            .timeout_global(Some(b.timeout))
+            .timeout_connect(Some(b.connect_timeout))
+            .max_idle_connections_per_host(b.concurrency.max(8))
+            .tls_config(tls_config(b)?);
+        if let Some(proxy) = &b.proxy {
+            // The proxy URL may carry credentials: never quote it.
+            let proxy = ureq::Proxy::new(proxy).map_err(|_| {
+                Error::invalid_argument("settings.proxy: not a valid proxy URL (http://, https://, socks5://)")
+            })?;
+            config = config.proxy(Some(proxy));
+        }
+        let connector = DefaultConnector::new().chain(WriteWitness);
+        Ok(Transport {
+            agent: Agent::with_parts(config.build(), connector, DefaultResolver::default()),
+            url: b.url(),
+            method: b.method,
+        })
+    }
+
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// Sends `body` once and reads the whole answer (up to [`MAX_BODY`]).
+    pub fn attempt(&self, body: &str) -> Result<Answer> {
+        WROTE.with(|w| w.set(false));
+        let request = match self.method {
+            Method::Put => self.agent.put(&self.url),
+            Method::Post => self.agent.post(&self.url),
+        };
+        let sent = request.header("Content-Type", CONTENT_TYPE).send(body);
+        let wrote = WROTE.with(Cell::get);
+        let mut response = sent.map_err(|e| self.classify(e, wrote))?;
+
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        };
+        let retry_after = header("retry-after");
+        let location = header("location");
+        let status = response.status().as_u16();
+        let body = match response.body_mut().with_config().limit(MAX_BODY).read_to_vec() {
+            Ok(bytes) => Body::Read(bytes),
+            Err(ureq::Error::BodyExceedsLimit(_)) => Body::TooLarge,
+            Err(e) => Body::Broken(self.classify(e, true)),
+        };
+        Ok(Answer {
+            status,
+            retry_after,
+            location,
+            body,
+        })
+    }
+
+    /// Turns a ureq failure into the contract's kind and delivery.
+    fn classify(&self, e: ureq::Error, wrote: bool) -> Error {
+        let delivery = if wrote {
+            Delivery::Unknown
+        } else {
+            Delivery::NotSent
+        };
+        let url = &self.url;
+        let (kind, message) = match e {
+            ureq::Error::Timeout(stage) => (
+                ErrorKind::Timeout,
+                if wrote {
+                    format!("no complete answer from {url} in time ({stage} timeout)")
+                } else {
+                    format!("could not reach {url} in time ({stage} timeout)")
+                },
+            ),
+            ureq::Error::HostNotFound => (
+                ErrorKind::Transport,
+                format!("could not resolve the host of {url}"),
+            ),
+            ureq::Error::Io(io) => (ErrorKind::Transport, io_message(url, &io, wrote)),
+            ureq::Error::ConnectionFailed => (
+                ErrorKind::Transport,
+                format!("could not connect to {url}"),
+            ),
+            ureq::Error::ConnectProxyFailed(why) => (
+                ErrorKind::Transport,
+                format!("the proxy refused the connection to {url}: {why}"),
+            ),
+            e @ (ureq::Error::Tls(_) | ureq::Error::Rustls(_) | ureq::Error::Pem(_)) => (
+                ErrorKind::Transport,
+                format!("TLS with {url} failed: {e}"),
+            ),
+            e @ (ureq::Error::Protocol(_) | ureq::Error::LargeResponseHeader(..)) => (
+                ErrorKind::Protocol,
+                format!("{url} did not answer in HTTP/1.1: {e}"),
+            ),
+            e => (ErrorKind::Transport, format!("request to {url} failed: {e}")),
+        };
+        Error::new(kind, delivery, message)
+    }
+}
+
+fn io_message(url: &str, e: &io::Error, wrote: bool) -> String {
+    match (e.kind(), wrote) {
+        (io::ErrorKind::ConnectionRefused, _) => format!("connection to {url} refused"),
+        (_, true) => format!("connection to {url} lost after the request was sent: {e}"),
+        (_, false) => format!("connection to {url} failed before the request was sent: {e}"),
+    }
+}
+
+fn tls_config(b: &ClientBuilder) -> Result<ureq::tls::TlsConfig> {
+    let builder = ureq::tls::TlsConfig::builder();
+    let Some(path) = &b.ca_file else {
+        return Ok(builder.build());
+    };
+    let shown = path.display();
+    let pem = std::fs::read(path)
+        .map_err(|e| Error::invalid_argument(format!("settings.ca_file: cannot read {shown}: {e}")))?;
+    let mut roots: Vec<ureq::tls::Certificate<'static>> = webpki_root_certs::TLS_SERVER_ROOT_CERTS
+        .iter()
+        .map(|c| ureq::tls::Certificate::from_der(c.as_ref()).to_owned())
+        .collect();
+    let builtin = roots.len();
+    for item in ureq::tls::parse_pem(&pem) {
+        match item {
+            Ok(ureq::tls::PemItem::Certificate(c)) => roots.push(c),
+            Ok(_) => {}
+            Err(e) => {
+                return Err(Error::invalid_argument(format!(
+                    "settings.ca_file: {shown} is not valid PEM: {e}"
+                )))
+            }
+        }
+    }
+    if roots.len() == builtin {
+        return Err(Error::invalid_argument(format!(
+            "settings.ca_file: {shown} holds no certificate"
+        )));
+    }
+    Ok(builder.root_certs(ureq::tls::RootCerts::from(roots)).build())
+}
+
+/// The last connector of the chain: wraps each connection in a [`Witnessed`].
+#[derive(Debug)]
+struct WriteWitness;
+
+impl<In: UreqTransport> Connector<In> for WriteWitness {
+    type Out = Witnessed<In>;
+
+    fn connect(
+        &self,
+        _details: &ConnectionDetails,
+        chained: Option<In>,
+    ) -> std::result::Result<Option<Self::Out>, ureq::Error> {
+        Ok(chained.map(Witnessed))
+    }
+}
+
+/// A connection that notes on the current thread when request bytes go out.
+#[derive(Debug)]
+struct Witnessed<T>(T);
+
+impl<T: UreqTransport> UreqTransport for Witnessed<T> {
+    fn buffers(&mut self) -> &mut dyn Buffers {
+        self.0.buffers()
+    }
+
+    fn transmit_output(
+        &mut self,
+        amount: usize,
+        timeout: NextTimeout,
+    ) -> std::result::Result<(), ureq::Error> {
+        // Noted before the write: a write that fails half-way may still have
+        // delivered the request.
+        if amount > 0 {
+            WROTE.with(|w| w.set(true));
+        }
+        self.0.transmit_output(amount, timeout)
+    }
+
+    fn await_input(&mut self, timeout: NextTimeout) -> std::result::Result<bool, ureq::Error> {
+        self.0.await_input(timeout)
+    }
+
+    fn is_open(&mut self) -> bool {
+        self.0.is_open()
+    }
+
+    fn is_tls(&self) -> bool {
+        self.0.is_tls()
+    }
+}

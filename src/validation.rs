@@ -1,0 +1,254 @@
+//! The rules a request must meet before any byte leaves, all checked in one
+//! pass so that every problem is reported at once.
+#![forbid(unsafe_code)]
+
+use std::collections::HashMap;
+
+use crate::error::{Error, ErrorKind, Problem, Result};
+use crate::request::SendRequest;
+use crate::settings::Duplicates;
+
+/// A request that passed validation, borrowing from the [`SendRequest`].
+#[derive(Debug)]
+pub(crate) struct Validated<'a> {
+    pub message: &'a str,
+    pub rcpts: Vec<Clean<'a>>,
+    pub opcode: Option<&'a str>,
+    pub category: Option<&'a str>,
+    /// Indexes (into the request's `rcpts`) dropped as duplicates.
+    pub dropped: Vec<usize>,
+}
+
+/// One recipient ready to encode: the cleaned number and its fields.
+#[derive(Debug)]
+pub(crate) struct Clean<'a> {
+    /// Position in the request's `rcpts`.
+    pub index: usize,
+    pub cellphone: String,
+    pub fields: &'a [(String, String)],
+}
+
+const SEPARATORS: &[char] = &[' ', '-', '.', '(', ')'];
+
+/// Checks `req` against every rule, with `policy` for repeated numbers.
+pub(crate) fn check(req: &SendRequest, policy: Duplicates) -> Result<Validated<'_>> {
+    let mut p = req.shape_problems.clone();
+
+    if !is_design_id(&req.message) && !p.iter().any(|x| x.path == "message") {
+        p.push(Problem::new(
+            "message",
+            "must be the design ID: exactly 9 ASCII letters or digits",
+        ));
+    }
+    if req.rcpts.is_empty() && !p.iter().any(|x| x.path == "rcpts") {
+        p.push(Problem::new("rcpts", "must list at least one recipient"));
+    }
+    for (name, value) in [("opcode", &req.opcode), ("category", &req.category)] {
+        if let Some(v) = value {
+            if v.is_empty() || v.chars().any(char::is_control) {
+                p.push(Problem::new(
+                    name,
+                    "must be non-empty text without control characters",
+                ));
+            }
+        }
+    }
+
+    let mut rcpts = Vec::with_capacity(req.rcpts.len());
+    for (i, r) in req.rcpts.iter().enumerate() {
+        for (name, _) in &r.fields {
+            if let Some(why) = field_name_problem(name) {
+                p.push(Problem::new(format!("rcpts[{i}].{name}"), why));
+            }
+        }
+        if r.unreadable {
+            continue;
+        }
+        match clean_cellphone(&r.cellphone) {
+            Ok(cellphone) => rcpts.push(Clean {
+                index: i,
+                cellphone,
+                fields: &r.fields,
+            }),
+            Err(why) => p.push(Problem::new(format!("rcpts[{i}].cellphone"), why)),
+        }
+    }
+
+    let dropped = apply_duplicates(&mut rcpts, policy, &mut p);
+
+    if !p.is_empty() {
+        return Err(Error::with_problems(ErrorKind::Validation, p));
+    }
+    Ok(Validated {
+        message: &req.message,
+        rcpts,
+        opcode: req.opcode.as_deref(),
+        category: req.category.as_deref(),
+        dropped,
+    })
+}
+
+fn is_design_id(s: &str) -> bool {
+    s.len() == 9 && s.bytes().all(|b| b.is_ascii_alphanumeric())
+}
+
+fn field_name_problem(name: &str) -> Option<&'static str> {
+    if name.is_empty() {
+        Some("field names must not be empty")
+    } else if name == "cellphone" {
+        Some("cellphone is given once, as the recipient's number")
+    } else if name.chars().any(|c| c.is_control() || c.is_whitespace()) {
+        Some("field names must not contain whitespace or control characters")
+    } else {
+        None
+    }
+}
+
+/// Removes separators and checks what is left: an optional leading `+`, then 6 to 15 digits.
+pub(crate) fn clean_cellphone(raw: &str) -> std::result::Result<String, String> {
+    let mut out = String::with_capacity(raw.len());
+    for c in raw.chars() {
+        match c {
+            c if SEPARATORS.contains(&c) => {}
+            '0'..='9' => out.push(c),
+            '+' if out.is_empty() => out.push('+'),
+            '+' => return Err("'+' is only allowed at the start".to_owned()),
+            other => {
+                return Err(format!(
+                    "{other:?} is not allowed (digits, a leading '+', spaces, '-', '.', '(' and ')')"
+                ))
+            }
+        }
+    }
+    let digits = out.trim_start_matches('+').len();
+    if out.is_empty() {
+        return Err("must not be empty".to_owned());
+    }
+    if !(6..=15).contains(&digits) {
+        return Err(format!("has {digits} digits; a phone number has 6 to 15"));
+    }
+    Ok(out)
+}
+
+/// The form that makes `+33612345678`, `0033612345678` and `33612345678` equal.
+fn same_number_key(cleaned: &str) -> &str {
+    match cleaned.strip_prefix('+') {
+        Some(rest) => rest,
+        None => cleaned.strip_prefix("00").unwrap_or(cleaned),
+    }
+}
+
+/// Applies the duplicates policy; returns the request indexes that were dropped.
+fn apply_duplicates(rcpts: &mut Vec<Clean<'_>>, policy: Duplicates, p: &mut Vec<Problem>) -> Vec<usize> {
+    if policy == Duplicates::Allow || rcpts.len() < 2 {
+        return Vec::new();
+    }
+    // Positions (in `rcpts`) of every occurrence, keyed by the normalised number.
+    let mut seen: HashMap<&str, Vec<usize>> = HashMap::with_capacity(rcpts.len());
+    for (pos, r) in rcpts.iter().enumerate() {
+        seen.entry(same_number_key(&r.cellphone)).or_default().push(pos);
+    }
+    let mut repeats: Vec<&Vec<usize>> = seen.values().filter(|v| v.len() > 1).collect();
+    if repeats.is_empty() {
+        return Vec::new();
+    }
+    repeats.sort_by_key(|v| v[0]);
+    match policy {
+        Duplicates::Reject => {
+            for positions in repeats {
+                let where_ = positions
+                    .iter()
+                    .map(|&pos| format!("rcpts[{}]", rcpts[pos].index))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                p.push(Problem::new(
+                    format!("rcpts[{}].cellphone", rcpts[positions[1]].index),
+                    format!(
+                        "{} appears {} times ({where_}); the service would send one SMS per \
+                         occurrence (set duplicates to dedupe or allow)",
+                        rcpts[positions[0]].cellphone,
+                        positions.len()
+                    ),
+                ));
+            }
+            Vec::new()
+        }
+        Duplicates::Dedupe => {
+            let mut drop = vec![false; rcpts.len()];
+            for positions in repeats {
+                for &pos in &positions[1..] {
+                    drop[pos] = true;
+                }
+            }
+            let mut dropped = Vec::new();
+            let mut pos = 0;
+            rcpts.retain(|r| {
+                let keep = !drop[pos];
+                if !keep {
+                    dropped.push(r.index);
+                }
+                pos += 1;
+                keep
+            });
+            dropped
+        }
+        Duplicates::Allow => Vec::new(),
+    }
+}
+
+/// Checks a request without sending it, refusing repeated numbers.
+///
+/// Returns every problem at once in a [`crate::ErrorKind::Validation`] error.
+///
+/// ```
+/// use splio_sms::{validate, Recipient, SendRequest};
+/// let bad = SendRequest::new("short").recipient(Recipient::new("12"));
+/// let err = validate(&bad).unwrap_err();
+/// assert_eq!(err.problems().len(), 2);
+/// assert_eq!(err.problems()[1].path, "rcpts[0].cellphone");
+/// ```
+pub fn validate(req: &SendRequest) -> Result<()> {
+    validate_with(req, Duplicates::Reject)
+}
+
+/// [`validate`] with another duplicates policy.
+pub fn validate_with(req: &SendRequest, duplicates: Duplicates) -> Result<()> {
+    check(req, duplicates).map(|_| ())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn separators_are_removed_and_plus_kept() {
+        assert_eq!(clean_cellphone("+33 6 12-34.56(78)").unwrap(), "+33612345678");
+        assert_eq!(clean_cellphone("(+33) 612345678").unwrap(), "+33612345678");
+        assert_eq!(clean_cellphone("0033612345678").unwrap(), "0033612345678");
+    }
+
+    #[test]
+    fn digit_count_is_6_to_15() {
+        assert!(clean_cellphone("12345").is_err());
+        assert!(clean_cellphone("123456").is_ok());
+        assert!(clean_cellphone("+123456789012345").is_ok());
+        assert!(clean_cellphone("+1234567890123456").is_err());
+        assert!(clean_cellphone("+").is_err());
+        assert!(clean_cellphone("").is_err());
+    }
+
+    #[test]
+    fn letters_and_inner_plus_are_refused() {
+        assert!(clean_cellphone("+33a612345678").unwrap_err().contains("'a'"));
+        assert!(clean_cellphone("33+612345678").unwrap_err().contains("start"));
+        assert!(clean_cellphone("3361234\t5678").is_err());
+    }
+
+    #[test]
+    fn the_three_international_forms_are_one_number() {
+        assert_eq!(same_number_key("+33612345678"), "33612345678");
+        assert_eq!(same_number_key("0033612345678"), "33612345678");
+        assert_eq!(same_number_key("33612345678"), "33612345678");
+        assert_eq!(same_number_key("0612345678"), "0612345678");
+    }
+}
