@@ -239,6 +239,12 @@ impl ClientBuilder {
         };
         let mut problems = Vec::new();
         let builder = from_map(&map, &mut problems);
+        // Report value problems with the type problems, not one round later.
+        for p in builder.problems() {
+            if !problems.iter().any(|q| q.path == p.path) {
+                problems.push(p);
+            }
+        }
         if problems.is_empty() {
             Ok(builder)
         } else {

@@ -10,7 +10,7 @@
 //! | --- | --- |
 //! | `PUT`/`POST /api/triggersms/nph-4.pl` | the service |
 //! | `GET /_sandbox/messages` | what was accepted, as a JSON array |
-//! | `GET /_sandbox/stats` | `{"hits", "accepted", "credit"}` |
+//! | `GET /_sandbox/stats` | `{"hits", "accepted", "credit", "peak_in_flight"}` |
 //! | `POST /_sandbox/faults` | queue one fault or an array of them (see [`Fault`]) |
 //! | `POST /_sandbox/settings` | `{"latency_ms", "credit", "fail_rate"}` |
 //! | `POST /_sandbox/reset` | forget messages, hits and queued faults |
@@ -219,6 +219,8 @@ pub struct Stats {
     pub accepted: u64,
     /// Credit left; `None` is unlimited.
     pub credit: Option<u64>,
+    /// The most requests ever being handled at once.
+    pub peak_in_flight: u64,
 }
 
 /// The sandbox's mutable state, shared by its connections.
@@ -234,6 +236,8 @@ struct Live {
     latency: Duration,
     fail_rate: f64,
     hits: u64,
+    in_flight: u64,
+    peak_in_flight: u64,
     messages: Vec<RecordedMessage>,
     faults: VecDeque<Fault>,
 }
@@ -268,6 +272,8 @@ impl Sandbox {
                 latency: config.latency,
                 fail_rate: config.fail_rate,
                 hits: 0,
+                in_flight: 0,
+                peak_in_flight: 0,
                 messages: Vec::new(),
                 faults: VecDeque::new(),
             }),

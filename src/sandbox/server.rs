@@ -114,6 +114,8 @@ async fn serve(
         Ok(collected) => collected.to_bytes(),
         Err(_) => return Ok(plain(413, "request body too large or unreadable")),
     };
+    state.enter();
+    let _leave = Leave(&state);
     let plan = state.handle(&Incoming {
         method: &method,
         path: &path,
@@ -142,6 +144,15 @@ async fn serve(
                 .body(Full::new(Bytes::from(body)))
                 .unwrap_or_else(|_| plain(500, "bad canned answer")))
         }
+    }
+}
+
+/// Ends the in-flight count however `serve` ends (answer, drop, cancellation).
+struct Leave<'a>(&'a State);
+
+impl Drop for Leave<'_> {
+    fn drop(&mut self) {
+        self.0.leave();
     }
 }
 

@@ -93,12 +93,26 @@ impl State {
             hits: live.hits,
             accepted: live.messages.len() as u64,
             credit: live.credit,
+            peak_in_flight: live.peak_in_flight,
         }
+    }
+
+    /// Counts a service request from its arrival to its answer.
+    pub(crate) fn enter(&self) {
+        let mut live = self.live();
+        live.in_flight += 1;
+        live.peak_in_flight = live.peak_in_flight.max(live.in_flight);
+    }
+
+    pub(crate) fn leave(&self) {
+        let mut live = self.live();
+        live.in_flight = live.in_flight.saturating_sub(1);
     }
 
     pub(crate) fn reset(&self) {
         let mut live = self.live();
         live.hits = 0;
+        live.peak_in_flight = live.in_flight;
         live.messages.clear();
         live.faults.clear();
     }

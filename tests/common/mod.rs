@@ -1,0 +1,47 @@
+//! Helpers shared by the integration tests: a sandbox and a client aimed at it.
+#![allow(dead_code)]
+
+use std::time::Duration;
+
+use splio_sms::sandbox::{Sandbox, SandboxConfig};
+use splio_sms::{Client, ClientBuilder, Recipient, SendRequest};
+
+pub const UNIVERSE: &str = "test_universe";
+pub const KEY: &str = "K3y-Never-Shown-0123";
+pub const DESIGN: &str = "AbCdEf123";
+
+pub fn config() -> SandboxConfig {
+    SandboxConfig::default().account(UNIVERSE, KEY)
+}
+
+pub fn sandbox() -> Sandbox {
+    Sandbox::start(config()).expect("sandbox starts")
+}
+
+/// Settings for `sandbox`, with short backoff-friendly timeouts.
+pub fn builder(sandbox: &Sandbox) -> ClientBuilder {
+    Client::builder(UNIVERSE, KEY)
+        .base_url(sandbox.base_url())
+        .timeout(Duration::from_secs(5))
+}
+
+pub fn client(sandbox: &Sandbox) -> Client {
+    builder(sandbox).build().expect("client builds")
+}
+
+pub fn one(cellphone: &str) -> SendRequest {
+    SendRequest::new(DESIGN).recipient(Recipient::new(cellphone))
+}
+
+/// `n` distinct valid French mobile numbers.
+pub fn numbers(n: usize) -> Vec<Recipient> {
+    (0..n)
+        .map(|i| Recipient::new(format!("+336{:08}", i)))
+        .collect()
+}
+
+/// A loopback port with nothing listening on it.
+pub fn closed_port() -> u16 {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    l.local_addr().unwrap().port()
+}
