@@ -49,7 +49,8 @@ fn main() {
 }
 
 fn number<T: std::str::FromStr>(s: &str) -> T {
-    s.parse().unwrap_or_else(|_| fail(&format!("{s} is not a number")))
+    s.parse()
+        .unwrap_or_else(|_| fail(&format!("{s} is not a number")))
 }
 
 fn fail(message: &str) -> ! {

@@ -91,7 +91,8 @@ pub(crate) fn run(client: &Client, request: &SendRequest) -> Result<BatchReport>
     let v = validation::check(request, client.duplicates())?;
     let (batch_size, concurrency) = client.batch_shape();
     let pieces: Vec<&[Clean<'_>]> = v.rcpts.chunks(batch_size).collect();
-    let outcomes: Vec<OnceLock<Result<SendResult>>> = pieces.iter().map(|_| OnceLock::new()).collect();
+    let outcomes: Vec<OnceLock<Result<SendResult>>> =
+        pieces.iter().map(|_| OnceLock::new()).collect();
     let next = AtomicUsize::new(0);
     let halted: OnceLock<Error> = OnceLock::new();
     let stop = AtomicBool::new(false);

@@ -190,7 +190,10 @@ impl Client {
                 && error.delivery() == Delivery::Unknown
                 && matches!(
                     error.kind(),
-                    ErrorKind::Server | ErrorKind::Timeout | ErrorKind::Transport | ErrorKind::Protocol
+                    ErrorKind::Server
+                        | ErrorKind::Timeout
+                        | ErrorKind::Transport
+                        | ErrorKind::Protocol
                 ));
         if !retry {
             return None;

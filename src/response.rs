@@ -104,7 +104,10 @@ pub(crate) fn read(answer: &Answer, url: &str) -> Result<SendResult, Error> {
         500..=599 => Err(err(
             ErrorKind::Server,
             Delivery::Unknown,
-            with_text(format!("the service failed (HTTP {status} {})", reason(status)), text),
+            with_text(
+                format!("the service failed (HTTP {status} {})", reason(status)),
+                text,
+            ),
         )),
         429 => Err(rate_limited(status, text, answer.retry_after.as_deref())),
         300..=399 => Err(err(
@@ -128,7 +131,10 @@ pub(crate) fn read(answer: &Answer, url: &str) -> Result<SendResult, Error> {
         401 | 403 => Err(err(
             ErrorKind::Auth,
             Delivery::NotSent,
-            with_text(format!("the service refused the credentials (HTTP {status})"), text),
+            with_text(
+                format!("the service refused the credentials (HTTP {status})"),
+                text,
+            ),
         )),
         404 => Err(err(
             ErrorKind::BadRequest,
@@ -179,7 +185,10 @@ fn read_document(
         Some("blocked") => Err(Error::new(
             ErrorKind::InsufficientCredit,
             Delivery::NotSent,
-            with_text("insufficient credit: the service blocked the send".to_owned(), text),
+            with_text(
+                "insufficient credit: the service blocked the send".to_owned(),
+                text,
+            ),
         )
         .with_http_status(status)),
         Some("error") => Err(from_code(status, code, text)),
@@ -205,11 +214,16 @@ fn from_code(status: u16, code: Option<u64>, text: Option<&str>) -> Error {
 }
 
 fn rate_limited(status: u16, text: Option<&str>, retry_after: Option<&str>) -> Error {
-    let after = retry_after.and_then(|v| v.trim().parse::<u64>().ok()).map(Duration::from_secs);
+    let after = retry_after
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map(Duration::from_secs);
     Error::new(
         ErrorKind::RateLimited,
         Delivery::NotSent,
-        with_text("the service is rate limiting requests (HTTP 429)".to_owned(), text),
+        with_text(
+            "the service is rate limiting requests (HTTP 429)".to_owned(),
+            text,
+        ),
     )
     .with_http_status(status)
     .with_retry_after(after)

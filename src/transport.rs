@@ -15,7 +15,8 @@ use std::io;
 
 use ureq::unversioned::resolver::DefaultResolver;
 use ureq::unversioned::transport::{
-    Buffers, ConnectionDetails, Connector, DefaultConnector, NextTimeout, Transport as UreqTransport,
+    Buffers, ConnectionDetails, Connector, DefaultConnector, NextTimeout,
+    Transport as UreqTransport,
 };
 use ureq::Agent;
 
@@ -58,7 +59,9 @@ impl Transport {
         if let Some(proxy) = &b.proxy {
             // The proxy URL may carry credentials: never quote it.
             let proxy = ureq::Proxy::new(proxy).map_err(|_| {
-                Error::invalid_argument("settings.proxy: not a valid proxy URL (http://, https://, socks5://)")
+                Error::invalid_argument(
+                    "settings.proxy: not a valid proxy URL (http://, https://, socks5://)",
+                )
             })?;
             config = config.proxy(Some(proxy));
         }
@@ -95,7 +98,12 @@ impl Transport {
         let retry_after = header("retry-after");
         let location = header("location");
         let status = response.status().as_u16();
-        let body = match response.body_mut().with_config().limit(MAX_BODY).read_to_vec() {
+        let body = match response
+            .body_mut()
+            .with_config()
+            .limit(MAX_BODY)
+            .read_to_vec()
+        {
             Ok(bytes) => Body::Read(bytes),
             Err(ureq::Error::BodyExceedsLimit(_)) => Body::TooLarge,
             Err(e) => Body::Broken(self.classify(e, true)),
@@ -130,23 +138,24 @@ impl Transport {
                 format!("could not resolve the host of {url}"),
             ),
             ureq::Error::Io(io) => (ErrorKind::Transport, io_message(url, &io, wrote)),
-            ureq::Error::ConnectionFailed => (
-                ErrorKind::Transport,
-                format!("could not connect to {url}"),
-            ),
+            ureq::Error::ConnectionFailed => {
+                (ErrorKind::Transport, format!("could not connect to {url}"))
+            }
             ureq::Error::ConnectProxyFailed(why) => (
                 ErrorKind::Transport,
                 format!("the proxy refused the connection to {url}: {why}"),
             ),
-            e @ (ureq::Error::Tls(_) | ureq::Error::Rustls(_) | ureq::Error::Pem(_)) => (
-                ErrorKind::Transport,
-                format!("TLS with {url} failed: {e}"),
-            ),
+            e @ (ureq::Error::Tls(_) | ureq::Error::Rustls(_) | ureq::Error::Pem(_)) => {
+                (ErrorKind::Transport, format!("TLS with {url} failed: {e}"))
+            }
             e @ (ureq::Error::Protocol(_) | ureq::Error::LargeResponseHeader(..)) => (
                 ErrorKind::Protocol,
                 format!("{url} did not answer in HTTP/1.1: {e}"),
             ),
-            e => (ErrorKind::Transport, format!("request to {url} failed: {e}")),
+            e => (
+                ErrorKind::Transport,
+                format!("request to {url} failed: {e}"),
+            ),
         };
         Error::new(kind, delivery, message)
     }
@@ -166,8 +175,9 @@ fn tls_config(b: &ClientBuilder) -> Result<ureq::tls::TlsConfig> {
         return Ok(builder.build());
     };
     let shown = path.display();
-    let pem = std::fs::read(path)
-        .map_err(|e| Error::invalid_argument(format!("settings.ca_file: cannot read {shown}: {e}")))?;
+    let pem = std::fs::read(path).map_err(|e| {
+        Error::invalid_argument(format!("settings.ca_file: cannot read {shown}: {e}"))
+    })?;
     let mut roots: Vec<ureq::tls::Certificate<'static>> = webpki_root_certs::TLS_SERVER_ROOT_CERTS
         .iter()
         .map(|c| ureq::tls::Certificate::from_der(c.as_ref()).to_owned())
@@ -189,7 +199,9 @@ fn tls_config(b: &ClientBuilder) -> Result<ureq::tls::TlsConfig> {
             "settings.ca_file: {shown} holds no certificate"
         )));
     }
-    Ok(builder.root_certs(ureq::tls::RootCerts::from(roots)).build())
+    Ok(builder
+        .root_certs(ureq::tls::RootCerts::from(roots))
+        .build())
 }
 
 /// The last connector of the chain: wraps each connection in a [`Witnessed`].

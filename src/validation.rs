@@ -113,11 +113,9 @@ pub(crate) fn clean_cellphone(raw: &str) -> std::result::Result<String, String> 
             '0'..='9' => out.push(c),
             '+' if out.is_empty() => out.push('+'),
             '+' => return Err("'+' is only allowed at the start".to_owned()),
-            other => {
-                return Err(format!(
-                    "{other:?} is not allowed (digits, a leading '+', spaces, '-', '.', '(' and ')')"
-                ))
-            }
+            other => return Err(format!(
+                "{other:?} is not allowed (digits, a leading '+', spaces, '-', '.', '(' and ')')"
+            )),
         }
     }
     let digits = out.trim_start_matches('+').len();
@@ -139,14 +137,20 @@ fn same_number_key(cleaned: &str) -> &str {
 }
 
 /// Applies the duplicates policy; returns the request indexes that were dropped.
-fn apply_duplicates(rcpts: &mut Vec<Clean<'_>>, policy: Duplicates, p: &mut Vec<Problem>) -> Vec<usize> {
+fn apply_duplicates(
+    rcpts: &mut Vec<Clean<'_>>,
+    policy: Duplicates,
+    p: &mut Vec<Problem>,
+) -> Vec<usize> {
     if policy == Duplicates::Allow || rcpts.len() < 2 {
         return Vec::new();
     }
     // Positions (in `rcpts`) of every occurrence, keyed by the normalised number.
     let mut seen: HashMap<&str, Vec<usize>> = HashMap::with_capacity(rcpts.len());
     for (pos, r) in rcpts.iter().enumerate() {
-        seen.entry(same_number_key(&r.cellphone)).or_default().push(pos);
+        seen.entry(same_number_key(&r.cellphone))
+            .or_default()
+            .push(pos);
     }
     let mut repeats: Vec<&Vec<usize>> = seen.values().filter(|v| v.len() > 1).collect();
     if repeats.is_empty() {
@@ -222,7 +226,10 @@ mod tests {
 
     #[test]
     fn separators_are_removed_and_plus_kept() {
-        assert_eq!(clean_cellphone("+33 6 12-34.56(78)").unwrap(), "+33612345678");
+        assert_eq!(
+            clean_cellphone("+33 6 12-34.56(78)").unwrap(),
+            "+33612345678"
+        );
         assert_eq!(clean_cellphone("(+33) 612345678").unwrap(), "+33612345678");
         assert_eq!(clean_cellphone("0033612345678").unwrap(), "0033612345678");
     }
@@ -239,8 +246,12 @@ mod tests {
 
     #[test]
     fn letters_and_inner_plus_are_refused() {
-        assert!(clean_cellphone("+33a612345678").unwrap_err().contains("'a'"));
-        assert!(clean_cellphone("33+612345678").unwrap_err().contains("start"));
+        assert!(clean_cellphone("+33a612345678")
+            .unwrap_err()
+            .contains("'a'"));
+        assert!(clean_cellphone("33+612345678")
+            .unwrap_err()
+            .contains("start"));
         assert!(clean_cellphone("3361234\t5678").is_err());
     }
 

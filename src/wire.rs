@@ -91,7 +91,9 @@ mod tests {
     use crate::validation::check;
 
     fn decode(body: &str) -> Vec<(String, String)> {
-        form_urlencoded::parse(body.as_bytes()).into_owned().collect()
+        form_urlencoded::parse(body.as_bytes())
+            .into_owned()
+            .collect()
     }
 
     #[test]
@@ -104,7 +106,10 @@ mod tests {
         let body = encode_body(&Credentials::new("uni", "k&y=1"), &v, &v.rcpts);
         let pairs = decode(&body);
         let names: Vec<&str> = pairs.iter().map(|(n, _)| n.as_str()).collect();
-        assert_eq!(names, ["universe", "key", "message", "rcpts", "opcode", "category"]);
+        assert_eq!(
+            names,
+            ["universe", "key", "message", "rcpts", "opcode", "category"]
+        );
         assert_eq!(pairs[1].1, "k&y=1");
         assert_eq!(
             pairs[3].1,

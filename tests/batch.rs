@@ -26,7 +26,9 @@ fn received(sandbox: &Sandbox) -> HashMap<String, usize> {
     let mut count = HashMap::new();
     for m in sandbox.messages() {
         for r in m.rcpts {
-            *count.entry(r["cellphone"].as_str().unwrap().to_owned()).or_default() += 1;
+            *count
+                .entry(r["cellphone"].as_str().unwrap().to_owned())
+                .or_default() += 1;
         }
     }
     count
@@ -35,11 +37,20 @@ fn received(sandbox: &Sandbox) -> HashMap<String, usize> {
 #[test]
 fn recipients_are_cut_into_batch_size_pieces_and_all_accounted_for() {
     let sandbox = sandbox();
-    let report = batch_client(&sandbox, 1000, 2).send_batch(&request(2500)).unwrap();
+    let report = batch_client(&sandbox, 1000, 2)
+        .send_batch(&request(2500))
+        .unwrap();
     assert_eq!(report.status, BatchStatus::Ok);
     let shape: Vec<(usize, usize)> = report.batches.iter().map(|b| (b.first, b.count)).collect();
     assert_eq!(shape, [(0, 1000), (1000, 1000), (2000, 500)]);
-    assert_eq!((report.totals.todo, report.totals.done, report.totals.inserted), (2500, 2500, 2500));
+    assert_eq!(
+        (
+            report.totals.todo,
+            report.totals.done,
+            report.totals.inserted
+        ),
+        (2500, 2500, 2500)
+    );
     assert!(report.not_sent.is_empty() && report.unknown.is_empty());
     let got = received(&sandbox);
     assert_eq!(got.len(), 2500);
@@ -52,14 +63,22 @@ fn a_failing_piece_makes_a_partial_report_naming_its_recipients() {
     // In order: piece 0 normal, piece 1 gets a 500, piece 2 is refused.
     sandbox.push_fault(Fault::Latency { ms: 0 });
     sandbox.push_fault(Fault::status(500, "<html>down</html>"));
-    sandbox.push_fault(Fault::status(400, r#"{"status":"error","message":"invalid JSON","code":400}"#));
-    let report = batch_client(&sandbox, 10, 1).send_batch(&request(25)).unwrap();
+    sandbox.push_fault(Fault::status(
+        400,
+        r#"{"status":"error","message":"invalid JSON","code":400}"#,
+    ));
+    let report = batch_client(&sandbox, 10, 1)
+        .send_batch(&request(25))
+        .unwrap();
     assert_eq!(report.status, BatchStatus::Partial);
     assert_eq!(report.totals.inserted, 10);
     assert_eq!(report.unknown, (10..20).collect::<Vec<_>>());
     assert_eq!(report.not_sent, (20..25).collect::<Vec<_>>());
     let piece1 = report.batches[1].outcome.as_ref().unwrap_err();
-    assert_eq!((piece1.kind(), piece1.delivery()), (ErrorKind::Server, Delivery::Unknown));
+    assert_eq!(
+        (piece1.kind(), piece1.delivery()),
+        (ErrorKind::Server, Delivery::Unknown)
+    );
     let piece2 = report.batches[2].outcome.as_ref().unwrap_err();
     assert_eq!(piece2.kind(), ErrorKind::BadRequest);
 
@@ -73,7 +92,10 @@ fn a_failing_piece_makes_a_partial_report_naming_its_recipients() {
 #[test]
 fn resending_exactly_the_not_sent_recipients_doubles_no_one() {
     let sandbox = sandbox();
-    sandbox.push_fault(Fault::status(400, r#"{"status":"error","message":"invalid JSON","code":400}"#));
+    sandbox.push_fault(Fault::status(
+        400,
+        r#"{"status":"error","message":"invalid JSON","code":400}"#,
+    ));
     let client = batch_client(&sandbox, 10, 1);
     let all = request(30);
     let report = client.send_batch(&all).unwrap();
@@ -98,7 +120,11 @@ fn an_auth_failure_stops_the_batch_and_leaves_everyone_not_sent() {
         .unwrap();
     let report = client.send_batch(&request(50)).unwrap();
     assert_eq!(report.status, BatchStatus::Error);
-    assert_eq!(sandbox.hits(), 1, "later pieces must not be sent with a refused key");
+    assert_eq!(
+        sandbox.hits(),
+        1,
+        "later pieces must not be sent with a refused key"
+    );
     assert_eq!(report.not_sent, (0..50).collect::<Vec<_>>());
     for b in &report.batches {
         assert_eq!(b.outcome.as_ref().unwrap_err().kind(), ErrorKind::Auth);
@@ -108,7 +134,9 @@ fn an_auth_failure_stops_the_batch_and_leaves_everyone_not_sent() {
 #[test]
 fn pieces_are_sent_concurrency_at_a_time() {
     let sandbox = Sandbox::start(config().latency(Duration::from_millis(300))).unwrap();
-    let report = batch_client(&sandbox, 5, 4).send_batch(&request(40)).unwrap();
+    let report = batch_client(&sandbox, 5, 4)
+        .send_batch(&request(40))
+        .unwrap();
     assert_eq!(report.status, BatchStatus::Ok);
     assert_eq!(report.batches.len(), 8);
     assert_eq!(sandbox.stats().peak_in_flight, 4);
@@ -123,7 +151,13 @@ fn dedupe_in_a_batch_reports_the_dropped_indexes() {
         .build()
         .unwrap();
     let request = SendRequest::new(DESIGN).recipients(
-        ["+33600000001", "+33600000002", "0033600000001", "+33600000003"].map(Recipient::new),
+        [
+            "+33600000001",
+            "+33600000002",
+            "0033600000001",
+            "+33600000003",
+        ]
+        .map(Recipient::new),
     );
     let report = client.send_batch(&request).unwrap();
     assert_eq!(report.dropped, [2]);

@@ -24,7 +24,10 @@ fn a_500_reaches_the_server_exactly_once() {
 fn a_timeout_waiting_for_the_answer_reaches_the_server_exactly_once() {
     let sandbox = sandbox();
     sandbox.push_fault(Fault::Latency { ms: 1500 });
-    let client = builder(&sandbox).timeout(Duration::from_millis(300)).build().unwrap();
+    let client = builder(&sandbox)
+        .timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
     let e = client.send(&one("+33612345678")).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Timeout);
     assert_eq!(e.delivery(), Delivery::Unknown);
@@ -49,7 +52,10 @@ fn a_connection_dropped_after_the_request_was_written_reaches_the_server_exactly
 #[test]
 fn connection_refused_is_not_sent_and_retried_max_retries_times() {
     let client = Client::builder(UNIVERSE, KEY)
-        .base_url(format!("http://127.0.0.1:{}/api/triggersms/", closed_port()))
+        .base_url(format!(
+            "http://127.0.0.1:{}/api/triggersms/",
+            closed_port()
+        ))
         .max_retries(2)
         .build()
         .unwrap();
@@ -63,7 +69,10 @@ fn connection_refused_is_not_sent_and_retried_max_retries_times() {
 #[test]
 fn max_retries_zero_makes_one_attempt() {
     let client = Client::builder(UNIVERSE, KEY)
-        .base_url(format!("http://127.0.0.1:{}/api/triggersms/", closed_port()))
+        .base_url(format!(
+            "http://127.0.0.1:{}/api/triggersms/",
+            closed_port()
+        ))
         .max_retries(0)
         .build()
         .unwrap();
@@ -95,7 +104,10 @@ fn rate_limited_is_retried_after_the_retry_after_delay() {
     sandbox.push_fault(Fault::RateLimit { retry_after: 1 });
     let started = Instant::now();
     let result = client(&sandbox).send(&one("+33612345678")).unwrap();
-    assert!(started.elapsed() >= Duration::from_secs(1), "Retry-After was not honoured");
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "Retry-After was not honoured"
+    );
     assert_eq!(result.attempts, 2);
     assert_eq!(sandbox.hits(), 2);
     assert_eq!(sandbox.messages().len(), 1);
@@ -145,7 +157,11 @@ fn a_final_not_sent_after_an_unknown_attempt_still_reports_unknown() {
     let e = client.send(&one("+33612345678")).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::RateLimited);
     assert_eq!(e.attempts(), 2);
-    assert_eq!(e.delivery(), Delivery::Unknown, "the first attempt may have queued it");
+    assert_eq!(
+        e.delivery(),
+        Delivery::Unknown,
+        "the first attempt may have queued it"
+    );
 }
 
 #[test]

@@ -45,7 +45,10 @@ fn odd_counts_read_as_unknown_not_as_failure() {
 #[test]
 fn status_ok_without_result_is_still_success() {
     let r = canned(200, r#"{"status":"ok"}"#).unwrap();
-    assert_eq!((r.todo, r.done, r.inserted, r.campaign_id), (None, None, None, None));
+    assert_eq!(
+        (r.todo, r.done, r.inserted, r.campaign_id),
+        (None, None, None, None)
+    );
 }
 
 #[test]
@@ -111,16 +114,28 @@ fn http_404_is_bad_request_naming_the_url_tried() {
     let e = client.send(&one("+33612345678")).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::BadRequest);
     assert_eq!(e.http_status(), Some(404));
-    assert!(e.message().contains(&format!("{}nph-9.pl", sandbox.base_url())), "{e}");
+    assert!(
+        e.message()
+            .contains(&format!("{}nph-9.pl", sandbox.base_url())),
+        "{e}"
+    );
 }
 
 #[test]
 fn code_name_description_shape_is_read_with_description_as_message() {
-    let e = canned(400, r#"{"code":400,"name":"Bad Request","description":"invalid JSON"}"#).unwrap_err();
+    let e = canned(
+        400,
+        r#"{"code":400,"name":"Bad Request","description":"invalid JSON"}"#,
+    )
+    .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::BadRequest);
     assert!(e.message().contains("invalid JSON"), "{e}");
 
-    let e = canned(200, r#"{"code":400,"name":"Bad Request","description":"invalid API key"}"#).unwrap_err();
+    let e = canned(
+        200,
+        r#"{"code":400,"name":"Bad Request","description":"invalid API key"}"#,
+    )
+    .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Auth);
 
     let r = canned(
@@ -166,7 +181,10 @@ fn http_200_with_a_body_that_is_not_the_services_json_is_protocol() {
 
 #[test]
 fn answer_body_over_one_mebibyte_is_protocol() {
-    let huge = format!(r#"{{"status":"ok","pad":"{}"}}"#, "x".repeat(1024 * 1024 + 10));
+    let huge = format!(
+        r#"{{"status":"ok","pad":"{}"}}"#,
+        "x".repeat(1024 * 1024 + 10)
+    );
     let e = canned(200, &huge).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Protocol);
     assert!(e.message().contains("larger than"), "{e}");
@@ -178,7 +196,11 @@ fn redirects_are_errors_and_never_followed() {
     let sandbox = sandbox();
     let target = format!("{}nph-4.pl", elsewhere.base_url());
     for status in [301, 302, 307, 308] {
-        sandbox.push_fault(Fault::status_with_headers(status, "", &[("Location", &target)]));
+        sandbox.push_fault(Fault::status_with_headers(
+            status,
+            "",
+            &[("Location", &target)],
+        ));
         let e = send(&sandbox).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Protocol, "{status}");
         assert_eq!(e.http_status(), Some(status));

@@ -19,13 +19,19 @@ fn every_contract_setting_is_accepted_from_json() {
         "proxy":null,"ca_file":null,"allow_insecure_http":false,"user_agent_suffix":"shop/1.2",
         "duplicates":"dedupe","batch_size":500,"concurrency":2}"#;
     let client = Client::from_settings_json(json).unwrap();
-    assert_eq!(client.url(), "https://api.spl4cn.com/api/triggersms/nph-3.pl");
+    assert_eq!(
+        client.url(),
+        "https://api.spl4cn.com/api/triggersms/nph-3.pl"
+    );
     assert_eq!(client.universe(), "u");
 }
 
 #[test]
 fn unknown_settings_are_refused_by_name() {
-    assert_eq!(problems(r#"{"universe":"u","key":"k","timout_ms":5}"#), ["settings.timout_ms"]);
+    assert_eq!(
+        problems(r#"{"universe":"u","key":"k","timout_ms":5}"#),
+        ["settings.timout_ms"]
+    );
 }
 
 #[test]
@@ -71,7 +77,10 @@ fn settings_text_that_is_not_a_json_object_is_refused() {
 
 #[test]
 fn plain_http_is_refused_unless_loopback_or_allowed() {
-    let e = Client::builder("u", "k").base_url("http://sms.example.com/api/").build().unwrap_err();
+    let e = Client::builder("u", "k")
+        .base_url("http://sms.example.com/api/")
+        .build()
+        .unwrap_err();
     assert_eq!(e.problems()[0].path, "settings.base_url");
     assert!(e.message().contains("allow_insecure_http"), "{e}");
     assert!(Client::builder("u", "k")
@@ -79,8 +88,16 @@ fn plain_http_is_refused_unless_loopback_or_allowed() {
         .allow_insecure_http(true)
         .build()
         .is_ok());
-    for ok in ["http://127.0.0.1:1/", "http://localhost:1/x/", "http://[::1]:1/", "https://sms.example.com/"] {
-        assert!(Client::builder("u", "k").base_url(ok).build().is_ok(), "{ok}");
+    for ok in [
+        "http://127.0.0.1:1/",
+        "http://localhost:1/x/",
+        "http://[::1]:1/",
+        "https://sms.example.com/",
+    ] {
+        assert!(
+            Client::builder("u", "k").base_url(ok).build().is_ok(),
+            "{ok}"
+        );
     }
 }
 
@@ -88,7 +105,10 @@ fn plain_http_is_refused_unless_loopback_or_allowed() {
 fn region_picks_the_hosting_and_base_url_overrides_it() {
     let eu = Client::builder("u", "k").build().unwrap();
     assert_eq!(eu.url(), "https://s3s.fr/api/triggersms/nph-4.pl");
-    let asia = Client::builder("u", "k").region(Region::Asia).build().unwrap();
+    let asia = Client::builder("u", "k")
+        .region(Region::Asia)
+        .build()
+        .unwrap();
     assert_eq!(asia.url(), "https://api.spl4cn.com/api/triggersms/nph-4.pl");
     let own = Client::builder("u", "k")
         .region(Region::Asia)
@@ -100,20 +120,29 @@ fn region_picks_the_hosting_and_base_url_overrides_it() {
 
 #[test]
 fn ca_file_that_cannot_be_read_or_holds_no_certificate_is_refused() {
-    let e = Client::builder("u", "k").ca_file("/nonexistent/ca.pem").build().unwrap_err();
+    let e = Client::builder("u", "k")
+        .ca_file("/nonexistent/ca.pem")
+        .build()
+        .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::InvalidArgument);
     assert!(e.message().contains("/nonexistent/ca.pem"), "{e}");
 
     let empty = std::env::temp_dir().join(format!("splio-empty-{}.pem", std::process::id()));
     std::fs::write(&empty, "not a certificate\n").unwrap();
-    let e = Client::builder("u", "k").ca_file(&empty).build().unwrap_err();
+    let e = Client::builder("u", "k")
+        .ca_file(&empty)
+        .build()
+        .unwrap_err();
     std::fs::remove_file(&empty).ok();
     assert!(e.message().contains("no certificate"), "{e}");
 }
 
 #[test]
 fn a_bad_proxy_url_is_refused_without_quoting_it() {
-    let e = Client::builder("u", "k").proxy("::user:s3cr3t@").build().unwrap_err();
+    let e = Client::builder("u", "k")
+        .proxy("::user:s3cr3t@")
+        .build()
+        .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::InvalidArgument);
     assert!(!e.message().contains("s3cr3t"), "{e}");
 }

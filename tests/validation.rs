@@ -17,7 +17,8 @@ fn paths(json: &str) -> Vec<String> {
 #[test]
 fn design_id_must_be_nine_ascii_letters_or_digits() {
     for bad in ["AbCdEf12", "AbCdEf1234", "AbCdEf-12", "AbCdÉf123", ""] {
-        let e = validate(&SendRequest::new(bad).recipient(Recipient::new("+33612345678"))).unwrap_err();
+        let e =
+            validate(&SendRequest::new(bad).recipient(Recipient::new("+33612345678"))).unwrap_err();
         assert_eq!(e.problems()[0].path, "message", "{bad:?}");
     }
     assert!(validate(&one("+33612345678")).is_ok());
@@ -26,10 +27,15 @@ fn design_id_must_be_nine_ascii_letters_or_digits() {
 #[test]
 fn recipients_must_be_a_non_empty_array_of_objects_with_a_string_cellphone() {
     assert_eq!(paths(r#"{"message":"AbCdEf123","rcpts":[]}"#), ["rcpts"]);
-    assert_eq!(paths(r#"{"message":"AbCdEf123","rcpts":"+33612345678"}"#), ["rcpts"]);
+    assert_eq!(
+        paths(r#"{"message":"AbCdEf123","rcpts":"+33612345678"}"#),
+        ["rcpts"]
+    );
     assert_eq!(paths(r#"{"message":"AbCdEf123"}"#), ["rcpts"]);
     assert_eq!(
-        paths(r#"{"message":"AbCdEf123","rcpts":["+33612345678",{"firstname":"x"},{"cellphone":33612345678}]}"#),
+        paths(
+            r#"{"message":"AbCdEf123","rcpts":["+33612345678",{"firstname":"x"},{"cellphone":33612345678}]}"#
+        ),
         ["rcpts[0]", "rcpts[1].cellphone", "rcpts[2].cellphone"]
     );
 }
@@ -53,14 +59,28 @@ fn cellphones_are_cleaned_of_separators_and_sent_cleaned() {
 #[test]
 fn cellphones_need_six_to_fifteen_digits_and_nothing_else() {
     let request = SendRequest::new(DESIGN).recipients(
-        ["12345", "+1234567890123456", "+33 6 12 34 56 7a", "33+612345678", "", "123456", "+123456789012345"]
-            .map(Recipient::new),
+        [
+            "12345",
+            "+1234567890123456",
+            "+33 6 12 34 56 7a",
+            "33+612345678",
+            "",
+            "123456",
+            "+123456789012345",
+        ]
+        .map(Recipient::new),
     );
     let e = validate(&request).unwrap_err();
     let p: Vec<&str> = e.problems().iter().map(|p| p.path.as_str()).collect();
     assert_eq!(
         p,
-        ["rcpts[0].cellphone", "rcpts[1].cellphone", "rcpts[2].cellphone", "rcpts[3].cellphone", "rcpts[4].cellphone"]
+        [
+            "rcpts[0].cellphone",
+            "rcpts[1].cellphone",
+            "rcpts[2].cellphone",
+            "rcpts[3].cellphone",
+            "rcpts[4].cellphone"
+        ]
     );
     assert!(e.problems()[0].message.contains("5 digits"));
     assert!(e.problems()[2].message.contains("'a'"));
@@ -82,7 +102,9 @@ fn field_values_are_sent_as_strings_and_nulls_left_out() {
 #[test]
 fn array_and_object_field_values_are_refused() {
     assert_eq!(
-        paths(r#"{"message":"AbCdEf123","rcpts":[{"cellphone":"+33612345678","c0":[1],"c1":{"a":1}}]}"#),
+        paths(
+            r#"{"message":"AbCdEf123","rcpts":[{"cellphone":"+33612345678","c0":[1],"c1":{"a":1}}]}"#
+        ),
         ["rcpts[0].c0", "rcpts[0].c1"]
     );
 }
@@ -98,7 +120,9 @@ fn unknown_request_keys_are_refused() {
 #[test]
 fn opcode_and_category_must_be_strings_and_are_sent() {
     assert_eq!(
-        paths(r#"{"message":"AbCdEf123","rcpts":[{"cellphone":"+33612345678"}],"opcode":5,"category":["a"]}"#),
+        paths(
+            r#"{"message":"AbCdEf123","rcpts":[{"cellphone":"+33612345678"}],"opcode":5,"category":["a"]}"#
+        ),
         ["category", "opcode"]
     );
     let sandbox = sandbox();
@@ -118,20 +142,39 @@ fn every_problem_is_reported_at_once() {
     .unwrap_err();
     let mut p: Vec<&str> = e.problems().iter().map(|p| p.path.as_str()).collect();
     p.sort();
-    assert_eq!(p, ["extra", "message", "rcpts[0].cellphone", "rcpts[1].c0", "rcpts[2]"]);
+    assert_eq!(
+        p,
+        [
+            "extra",
+            "message",
+            "rcpts[0].cellphone",
+            "rcpts[1].c0",
+            "rcpts[2]"
+        ]
+    );
     assert!(e.message().contains("and 4 more problems"), "{e}");
 }
 
 #[test]
 fn text_that_is_not_json_is_an_invalid_argument() {
     for bad in ["", "{", "[1]", "\"str\""] {
-        assert_eq!(validate_json(bad).unwrap_err().kind(), ErrorKind::InvalidArgument, "{bad:?}");
+        assert_eq!(
+            validate_json(bad).unwrap_err().kind(),
+            ErrorKind::InvalidArgument,
+            "{bad:?}"
+        );
     }
 }
 
 fn repeated() -> SendRequest {
     SendRequest::new(DESIGN).recipients(
-        ["+33612345678", "+33699999999", "0033612345678", "33 6 12 34 56 78"].map(Recipient::new),
+        [
+            "+33612345678",
+            "+33699999999",
+            "0033612345678",
+            "33 6 12 34 56 78",
+        ]
+        .map(Recipient::new),
     )
 }
 
@@ -141,13 +184,21 @@ fn repeated_numbers_are_rejected_by_default_naming_number_and_positions() {
     assert_eq!(e.problems().len(), 1);
     let p = &e.problems()[0];
     assert_eq!(p.path, "rcpts[2].cellphone");
-    assert!(p.message.contains("+33612345678 appears 3 times (rcpts[0], rcpts[2], rcpts[3])"), "{}", p.message);
+    assert!(
+        p.message
+            .contains("+33612345678 appears 3 times (rcpts[0], rcpts[2], rcpts[3])"),
+        "{}",
+        p.message
+    );
 }
 
 #[test]
 fn dedupe_keeps_the_first_occurrence_and_reports_the_dropped_count() {
     let sandbox = sandbox();
-    let client = builder(&sandbox).duplicates(Duplicates::Dedupe).build().unwrap();
+    let client = builder(&sandbox)
+        .duplicates(Duplicates::Dedupe)
+        .build()
+        .unwrap();
     let r = client.send(&repeated()).unwrap();
     assert_eq!(r.dropped_duplicates, 2);
     let sent: Vec<String> = sandbox.messages()[0]
@@ -162,14 +213,21 @@ fn dedupe_keeps_the_first_occurrence_and_reports_the_dropped_count() {
 fn allow_sends_every_occurrence() {
     assert!(validate_with(&repeated(), Duplicates::Allow).is_ok());
     let sandbox = sandbox();
-    let client = builder(&sandbox).duplicates(Duplicates::Allow).build().unwrap();
+    let client = builder(&sandbox)
+        .duplicates(Duplicates::Allow)
+        .build()
+        .unwrap();
     assert_eq!(client.send(&repeated()).unwrap().todo, Some(4));
 }
 
 #[test]
 fn field_names_must_be_usable() {
-    let request = SendRequest::new(DESIGN)
-        .recipient(Recipient::new("+33612345678").field("", "x").field("cellphone", "y").field("first name", "z"));
+    let request = SendRequest::new(DESIGN).recipient(
+        Recipient::new("+33612345678")
+            .field("", "x")
+            .field("cellphone", "y")
+            .field("first name", "z"),
+    );
     let e = validate(&request).unwrap_err();
     assert_eq!(e.problems().len(), 3, "{e:?}");
 }

@@ -13,7 +13,10 @@ fn a_send_is_a_put_with_a_form_body_in_contract_order() {
         .unwrap();
     let m = &sandbox.messages()[0];
     assert_eq!(m.method, "PUT");
-    assert_eq!(m.field_order, ["universe", "key", "message", "rcpts", "opcode", "category"]);
+    assert_eq!(
+        m.field_order,
+        ["universe", "key", "message", "rcpts", "opcode", "category"]
+    );
     assert_eq!(
         m.content_type.as_deref(),
         Some("application/x-www-form-urlencoded; charset=utf-8")
@@ -46,7 +49,10 @@ fn user_agent_names_the_library_version_binding_and_suffix() {
         .unwrap();
     let m = sandbox.messages();
     let version = splio_sms::VERSION;
-    assert_eq!(m[0].user_agent.as_deref(), Some(format!("splio-sms/{version} (rust)").as_str()));
+    assert_eq!(
+        m[0].user_agent.as_deref(),
+        Some(format!("splio-sms/{version} (rust)").as_str())
+    );
     assert_eq!(
         m[1].user_agent.as_deref(),
         Some(format!("splio-sms/{version} (rust) shop/2.0").as_str())

@@ -110,7 +110,10 @@ async fn serve(
     let content_type = header("content-type");
     let method = req.method().as_str().to_owned();
     let path = req.uri().path().to_owned();
-    let body = match Limited::new(req.into_body(), MAX_REQUEST_BODY).collect().await {
+    let body = match Limited::new(req.into_body(), MAX_REQUEST_BODY)
+        .collect()
+        .await
+    {
         Ok(collected) => collected.to_bytes(),
         Err(_) => return Ok(plain(413, "request body too large or unreadable")),
     };
@@ -158,6 +161,7 @@ impl Drop for Leave<'_> {
 
 fn plain(status: u16, text: &'static str) -> Response<Full<Bytes>> {
     let mut r = Response::new(Full::new(Bytes::from_static(text.as_bytes())));
-    *r.status_mut() = hyper::StatusCode::from_u16(status).unwrap_or(hyper::StatusCode::INTERNAL_SERVER_ERROR);
+    *r.status_mut() =
+        hyper::StatusCode::from_u16(status).unwrap_or(hyper::StatusCode::INTERNAL_SERVER_ERROR);
     r
 }

@@ -50,7 +50,9 @@ impl Reply {
             status,
             content_type: "text/html",
             headers: Vec::new(),
-            body: format!("<html><head><title>{text}</title></head><body><h1>{text}</h1></body></html>"),
+            body: format!(
+                "<html><head><title>{text}</title></head><body><h1>{text}</h1></body></html>"
+            ),
         }
     }
 }
@@ -179,7 +181,12 @@ impl State {
             (live.faults.pop_front(), live.latency, live.fail_rate)
         };
         match fault {
-            Some(Fault::Drop) => return Plan { delay, reply: Reply::Drop },
+            Some(Fault::Drop) => {
+                return Plan {
+                    delay,
+                    reply: Reply::Drop,
+                }
+            }
             Some(Fault::Status {
                 status,
                 body,
@@ -241,7 +248,8 @@ impl State {
         else {
             return self.refuse("missing parameters");
         };
-        let Some((_, expected_key)) = self.config.accounts.iter().find(|(u, _)| u == universe) else {
+        let Some((_, expected_key)) = self.config.accounts.iter().find(|(u, _)| u == universe)
+        else {
             return self.refuse("invalid universe ID");
         };
         if expected_key != key {
@@ -256,7 +264,11 @@ impl State {
         let Some(rcpts) = serde_json::from_str::<Value>(rcpts)
             .ok()
             .and_then(|v| v.as_array().cloned())
-            .filter(|a| !a.is_empty() && a.iter().all(|r| r.get("cellphone").is_some_and(Value::is_string)))
+            .filter(|a| {
+                !a.is_empty()
+                    && a.iter()
+                        .all(|r| r.get("cellphone").is_some_and(Value::is_string))
+            })
         else {
             return self.refuse("invalid JSON");
         };
@@ -303,8 +315,15 @@ impl State {
     }
 
     fn refuse(&self, message: &str) -> Reply {
-        let status = if self.config.errors_as_http_200 { 200 } else { 400 };
-        Reply::json(status, json!({"status": "error", "message": message, "code": 400}))
+        let status = if self.config.errors_as_http_200 {
+            200
+        } else {
+            400
+        };
+        Reply::json(
+            status,
+            json!({"status": "error", "message": message, "code": 400}),
+        )
     }
 }
 
@@ -331,7 +350,13 @@ pub fn campaign_id(universe: &str, design: &str, day: u64) -> String {
     const ALPHABET: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
     // FNV-1a: stable across runs and platforms, unlike std's hasher.
     let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in universe.bytes().chain([0]).chain(design.bytes()).chain([0]).chain(day.to_le_bytes()) {
+    for b in universe
+        .bytes()
+        .chain([0])
+        .chain(design.bytes())
+        .chain([0])
+        .chain(day.to_le_bytes())
+    {
         h ^= u64::from(b);
         h = h.wrapping_mul(0x0100_0000_01b3);
     }
