@@ -111,7 +111,7 @@ impl Client {
     }
 
     /// Validation and encoding alone, as [`send`](Client::send) does them (for benchmarks).
-    pub(crate) fn prepare(&self, request: &SendRequest) -> Result<String> {
+    pub(crate) fn prepare(&self, request: &SendRequest) -> Result<Vec<u8>> {
         let v = validation::check(request, self.inner.duplicates)?;
         Ok(wire::encode_body(&self.inner.credentials, &v, &v.rcpts))
     }
@@ -146,7 +146,7 @@ impl Client {
     }
 
     /// Sends one encoded body, retrying what the policy allows.
-    pub(crate) fn deliver(&self, body: &str) -> Result<SendResult> {
+    pub(crate) fn deliver(&self, body: &[u8]) -> Result<SendResult> {
         let inner = &*self.inner;
         let mut attempts = 0;
         let mut ever_unknown = false;

@@ -5,16 +5,25 @@
 //! shape is kept and reported by validation together with every other problem.
 #![forbid(unsafe_code)]
 
-use serde_json::{Map, Value};
+use std::borrow::Cow;
+use std::fmt;
+use std::sync::Arc;
+
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::Deserialize;
 
 use crate::error::{Error, Problem, Result};
 
 /// One recipient: a cellphone number and the fields that personalise the message
 /// (`firstname`, `lastname`, custom `c0` …).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Recipient {
     pub(crate) cellphone: String,
-    pub(crate) fields: Vec<(String, String)>,
+    /// Field names with the end of their value in `values`. Names are shared:
+    /// a list of thousands of recipients holds each name once.
+    pub(crate) fields: Vec<(Arc<str>, usize)>,
+    /// Every field value, one after the other (one allocation per recipient).
+    pub(crate) values: String,
     /// Set when the JSON recipient could not be read; validation then skips its content.
     pub(crate) unreadable: bool,
 }
@@ -25,13 +34,14 @@ impl Recipient {
         Recipient {
             cellphone: cellphone.into(),
             fields: Vec::new(),
+            values: String::new(),
             unreadable: false,
         }
     }
 
     /// Adds a field, sent to the service as text.
     pub fn field(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.fields.push((name.into(), value.into()));
+        self.push_field(Arc::from(name.into()), &value.into());
         self
     }
 
@@ -40,9 +50,32 @@ impl Recipient {
         &self.cellphone
     }
 
-    /// The fields, in the order given.
-    pub fn fields(&self) -> &[(String, String)] {
-        &self.fields
+    /// The fields as `(name, value)`, in the order given.
+    pub fn fields(&self) -> impl ExactSizeIterator<Item = (&str, &str)> + '_ {
+        let mut start = 0;
+        self.fields.iter().map(move |(name, end)| {
+            let value = &self.values[start..*end];
+            start = *end;
+            (&**name, value)
+        })
+    }
+
+    pub(crate) fn field_names(&self) -> impl Iterator<Item = &str> + '_ {
+        self.fields.iter().map(|(name, _)| &**name)
+    }
+
+    fn push_field(&mut self, name: Arc<str>, value: &str) {
+        self.values.push_str(value);
+        self.fields.push((name, self.values.len()));
+    }
+}
+
+impl fmt::Debug for Recipient {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Recipient")
+            .field("cellphone", &self.cellphone)
+            .field("fields", &self.fields().collect::<Vec<_>>())
+            .finish()
     }
 }
 
@@ -118,114 +151,372 @@ impl SendRequest {
     /// wrong type, an unknown key, a nested value — is reported by validation
     /// (at [`crate::validate`] or send time) together with every other problem.
     pub fn from_json(json: &str) -> Result<Self> {
-        let value: Value = serde_json::from_str(json)
-            .map_err(|e| Error::invalid_argument(format!("request is not valid JSON: {e}")))?;
-        match value {
-            Value::Object(map) => Ok(from_map(map)),
-            _ => Err(Error::invalid_argument("request must be a JSON object")),
-        }
+        serde_json::from_str::<RequestDoc>(json)
+            .map(|doc| doc.0)
+            .map_err(|e| {
+                Error::invalid_argument(format!("request is not a valid JSON object: {e}"))
+            })
     }
 }
 
-fn from_map(map: Map<String, Value>) -> SendRequest {
-    let mut req = SendRequest::new(String::new());
-    let mut p = Vec::new();
-    let mut seen_message = false;
-    let mut seen_rcpts = false;
-    for (name, value) in map {
-        match name.as_str() {
-            "message" => {
-                seen_message = true;
-                match value {
-                    Value::String(s) => req.message = s,
-                    _ => p.push(Problem::new("message", "must be a string (the design ID)")),
-                }
-            }
-            "rcpts" => {
-                seen_rcpts = true;
-                match value {
-                    Value::Array(items) => {
-                        req.rcpts = items
-                            .into_iter()
-                            .enumerate()
-                            .map(|(i, item)| recipient(i, item, &mut p))
-                            .collect();
+// Reading JSON straight into the request (no intermediate `Value` tree):
+// recipient fields keep their document order, and a value of the wrong shape
+// becomes a problem with its path instead of stopping the read.
+
+struct RequestDoc(SendRequest);
+
+impl<'de> Deserialize<'de> for RequestDoc {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        d.deserialize_map(RequestVisitor)
+    }
+}
+
+struct RequestVisitor;
+
+impl<'de> Visitor<'de> for RequestVisitor {
+    type Value = RequestDoc;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<RequestDoc, A::Error> {
+        let mut req = SendRequest::new(String::new());
+        let mut p = Vec::new();
+        let (mut seen_message, mut seen_rcpts) = (false, false);
+        while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
+            match &*key {
+                "message" => {
+                    seen_message = true;
+                    match map.next_value()? {
+                        Scalar::Text(s) => req.message = s.into_owned(),
+                        _ => p.push(Problem::new("message", "must be a string (the design ID)")),
                     }
-                    _ => p.push(Problem::new("rcpts", "must be an array of recipients")),
+                }
+                "rcpts" => {
+                    seen_rcpts = true;
+                    match map.next_value_seed(RcptsSeed(&mut p))? {
+                        Some(rcpts) => req.rcpts = rcpts,
+                        None => p.push(Problem::new("rcpts", "must be an array of recipients")),
+                    }
+                }
+                "opcode" | "category" => {
+                    let value = match map.next_value()? {
+                        Scalar::Text(s) => Some(s.into_owned()),
+                        Scalar::Null => None,
+                        _ => {
+                            p.push(Problem::new(&*key, "must be a string"));
+                            None
+                        }
+                    };
+                    if &*key == "opcode" {
+                        req.opcode = value;
+                    } else {
+                        req.category = value;
+                    }
+                }
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                    p.push(Problem::new(
+                        &*key,
+                        "unknown key (expected message, rcpts, opcode, category)",
+                    ));
                 }
             }
-            "opcode" | "category" => {
-                let slot = if name == "opcode" {
-                    &mut req.opcode
-                } else {
-                    &mut req.category
-                };
-                match value {
-                    Value::String(s) => *slot = Some(s),
-                    Value::Null => {}
-                    _ => p.push(Problem::new(name, "must be a string")),
-                }
-            }
-            _ => p.push(Problem::new(
-                name,
-                "unknown key (expected message, rcpts, opcode, category)",
-            )),
         }
+        if !seen_message {
+            p.push(Problem::new("message", "is required"));
+        }
+        if !seen_rcpts {
+            p.push(Problem::new("rcpts", "is required"));
+        }
+        req.shape_problems = p;
+        Ok(RequestDoc(req))
     }
-    if !seen_message {
-        p.push(Problem::new("message", "is required"));
-    }
-    if !seen_rcpts {
-        p.push(Problem::new("rcpts", "is required"));
-    }
-    req.shape_problems = p;
-    req
 }
 
-fn recipient(i: usize, item: Value, p: &mut Vec<Problem>) -> Recipient {
-    let mut r = Recipient::new(String::new());
-    let Value::Object(fields) = item else {
-        p.push(Problem::new(
+/// One JSON value, kept when it is a scalar and skipped when it is nested.
+enum Scalar<'de> {
+    Text(Cow<'de, str>),
+    Number(String),
+    Bool(bool),
+    Null,
+    Nested,
+}
+
+impl<'de> Deserialize<'de> for Scalar<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        d.deserialize_any(ScalarVisitor)
+    }
+}
+
+struct ScalarVisitor;
+
+impl<'de> Visitor<'de> for ScalarVisitor {
+    type Value = Scalar<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> std::result::Result<Scalar<'de>, E> {
+        Ok(Scalar::Text(Cow::Borrowed(v)))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> std::result::Result<Scalar<'de>, E> {
+        Ok(Scalar::Text(Cow::Owned(v.to_owned())))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> std::result::Result<Scalar<'de>, E> {
+        Ok(Scalar::Text(Cow::Owned(v)))
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> std::result::Result<Scalar<'de>, E> {
+        Ok(Scalar::Number(v.to_string()))
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> std::result::Result<Scalar<'de>, E> {
+        Ok(Scalar::Number(v.to_string()))
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> std::result::Result<Scalar<'de>, E> {
+        // serde_json's own shortest form: 1.5 stays "1.5".
+        Ok(Scalar::Number(
+            serde_json::Number::from_f64(v).map_or_else(|| v.to_string(), |n| n.to_string()),
+        ))
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> std::result::Result<Scalar<'de>, E> {
+        Ok(Scalar::Bool(v))
+    }
+    fn visit_unit<E: de::Error>(self) -> std::result::Result<Scalar<'de>, E> {
+        Ok(Scalar::Null)
+    }
+    fn visit_seq<A: SeqAccess<'de>>(
+        self,
+        mut seq: A,
+    ) -> std::result::Result<Scalar<'de>, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Scalar::Nested)
+    }
+    fn visit_map<A: MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> std::result::Result<Scalar<'de>, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(Scalar::Nested)
+    }
+}
+
+/// An object key, borrowed from the input when it has no escapes.
+struct Key<'de>(Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        d.deserialize_str(KeyVisitor)
+    }
+}
+
+struct KeyVisitor;
+
+impl<'de> Visitor<'de> for KeyVisitor {
+    type Value = Key<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object key")
+    }
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> std::result::Result<Key<'de>, E> {
+        Ok(Key(Cow::Borrowed(v)))
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> std::result::Result<Key<'de>, E> {
+        Ok(Key(Cow::Owned(v.to_owned())))
+    }
+    fn visit_string<E: de::Error>(self, v: String) -> std::result::Result<Key<'de>, E> {
+        Ok(Key(Cow::Owned(v)))
+    }
+}
+
+/// Field names seen so far in one document, shared between its recipients.
+#[derive(Default)]
+struct Names(Vec<Arc<str>>);
+
+impl Names {
+    /// Past this many distinct names, new ones are no longer looked up.
+    const MAX: usize = 64;
+
+    fn get(&mut self, name: &str) -> Arc<str> {
+        if let Some(known) = self.0.iter().find(|n| ***n == *name) {
+            return known.clone();
+        }
+        let new: Arc<str> = Arc::from(name);
+        if self.0.len() < Self::MAX {
+            self.0.push(new.clone());
+        }
+        new
+    }
+}
+
+/// `rcpts`: `Some` for an array (its items read with their index), `None` otherwise.
+struct RcptsSeed<'p>(&'p mut Vec<Problem>);
+
+impl<'de> DeserializeSeed<'de> for RcptsSeed<'_> {
+    type Value = Option<Vec<Recipient>>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Self::Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for RcptsSeed<'_> {
+    type Value = Option<Vec<Recipient>>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an array of recipients")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(
+        self,
+        mut seq: A,
+    ) -> std::result::Result<Self::Value, A::Error> {
+        let mut rcpts = Vec::with_capacity(seq.size_hint().unwrap_or(16));
+        let mut names = Names::default();
+        while let Some(r) = seq.next_element_seed(RecipientSeed {
+            index: rcpts.len(),
+            problems: &mut *self.0,
+            names: &mut names,
+        })? {
+            rcpts.push(r);
+        }
+        Ok(Some(rcpts))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> std::result::Result<Self::Value, A::Error> {
+        ScalarVisitor.visit_map(map).map(|_| None)
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> std::result::Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> std::result::Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> std::result::Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> std::result::Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> std::result::Result<Self::Value, E> {
+        Ok(None)
+    }
+    fn visit_unit<E: de::Error>(self) -> std::result::Result<Self::Value, E> {
+        Ok(None)
+    }
+}
+
+/// One recipient, read knowing its index so that problems carry their path.
+struct RecipientSeed<'p> {
+    index: usize,
+    problems: &'p mut Vec<Problem>,
+    names: &'p mut Names,
+}
+
+impl<'de> DeserializeSeed<'de> for RecipientSeed<'_> {
+    type Value = Recipient;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Recipient, D::Error> {
+        Ok(d.deserialize_any(RecipientVisitor(self))?
+            .unwrap_or(Recipient {
+                unreadable: true,
+                ..Recipient::new(String::new())
+            }))
+    }
+}
+
+struct RecipientVisitor<'p>(RecipientSeed<'p>);
+
+impl<'de> Visitor<'de> for RecipientVisitor<'_> {
+    type Value = Option<Recipient>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a recipient object")
+    }
+    fn visit_map<A: MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> std::result::Result<Self::Value, A::Error> {
+        let RecipientSeed {
+            index: i,
+            problems: p,
+            names,
+        } = self.0;
+        let mut r = Recipient::new(String::new());
+        r.fields.reserve(4);
+        r.values.reserve(64);
+        let mut seen_cellphone = false;
+        while let Some(Key(name)) = map.next_key::<Key<'de>>()? {
+            let value: Scalar<'de> = map.next_value()?;
+            if name == "cellphone" {
+                seen_cellphone = true;
+                match value {
+                    Scalar::Text(s) => r.cellphone = s.into_owned(),
+                    _ => {
+                        p.push(Problem::new(
+                            format!("rcpts[{i}].cellphone"),
+                            "must be a string",
+                        ));
+                        r.unreadable = true;
+                    }
+                }
+                continue;
+            }
+            let text = match value {
+                Scalar::Text(s) => s,
+                Scalar::Number(s) => Cow::Owned(s),
+                Scalar::Bool(b) => Cow::Borrowed(if b { "true" } else { "false" }),
+                Scalar::Null => continue,
+                Scalar::Nested => {
+                    p.push(Problem::new(
+                        format!("rcpts[{i}].{name}"),
+                        "must be a string, number or boolean (arrays and objects are refused)",
+                    ));
+                    continue;
+                }
+            };
+            r.push_field(names.get(&name), &text);
+        }
+        if !seen_cellphone {
+            p.push(Problem::new(format!("rcpts[{i}].cellphone"), "is required"));
+            r.unreadable = true;
+        }
+        Ok(Some(r))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> std::result::Result<Self::Value, A::Error> {
+        self.not_an_object();
+        ScalarVisitor.visit_seq(seq).map(|_| None)
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> std::result::Result<Self::Value, E> {
+        self.not_an_object();
+        Ok(None)
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> std::result::Result<Self::Value, E> {
+        self.not_an_object();
+        Ok(None)
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> std::result::Result<Self::Value, E> {
+        self.not_an_object();
+        Ok(None)
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> std::result::Result<Self::Value, E> {
+        self.not_an_object();
+        Ok(None)
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> std::result::Result<Self::Value, E> {
+        self.not_an_object();
+        Ok(None)
+    }
+    fn visit_unit<E: de::Error>(self) -> std::result::Result<Self::Value, E> {
+        self.not_an_object();
+        Ok(None)
+    }
+}
+
+impl RecipientVisitor<'_> {
+    fn not_an_object(self) {
+        let i = self.0.index;
+        self.0.problems.push(Problem::new(
             format!("rcpts[{i}]"),
             "must be an object with a cellphone",
         ));
-        r.unreadable = true;
-        return r;
-    };
-    let mut seen_cellphone = false;
-    for (name, value) in fields {
-        if name == "cellphone" {
-            seen_cellphone = true;
-            match value {
-                Value::String(s) => r.cellphone = s,
-                _ => {
-                    p.push(Problem::new(
-                        format!("rcpts[{i}].cellphone"),
-                        "must be a string",
-                    ));
-                    r.unreadable = true;
-                }
-            }
-            continue;
-        }
-        let text = match value {
-            Value::String(s) => s,
-            Value::Number(n) => n.to_string(),
-            Value::Bool(b) => b.to_string(),
-            Value::Null => continue,
-            Value::Array(_) | Value::Object(_) => {
-                p.push(Problem::new(
-                    format!("rcpts[{i}].{name}"),
-                    "must be a string, number or boolean (arrays and objects are refused)",
-                ));
-                continue;
-            }
-        };
-        r.fields.push((name, text));
     }
-    if !seen_cellphone {
-        p.push(Problem::new(format!("rcpts[{i}].cellphone"), "is required"));
-        r.unreadable = true;
-    }
-    r
 }

@@ -78,7 +78,7 @@ impl Transport {
     }
 
     /// Sends `body` once and reads the whole answer (up to [`MAX_BODY`]).
-    pub fn attempt(&self, body: &str) -> Result<Answer> {
+    pub fn attempt(&self, body: &[u8]) -> Result<Answer> {
         WROTE.with(|w| w.set(false));
         let request = match self.method {
             Method::Put => self.agent.put(&self.url),

@@ -2,10 +2,12 @@
 //! pass so that every problem is reported at once.
 #![forbid(unsafe_code)]
 
-use std::collections::HashMap;
+use std::borrow::Cow;
+use std::collections::hash_map::Entry;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::error::{Error, ErrorKind, Problem, Result};
-use crate::request::SendRequest;
+use crate::request::{Recipient, SendRequest};
 use crate::settings::Duplicates;
 
 /// A request that passed validation, borrowing from the [`SendRequest`].
@@ -24,8 +26,8 @@ pub(crate) struct Validated<'a> {
 pub(crate) struct Clean<'a> {
     /// Position in the request's `rcpts`.
     pub index: usize,
-    pub cellphone: String,
-    pub fields: &'a [(String, String)],
+    pub cellphone: Cow<'a, str>,
+    pub recipient: &'a Recipient,
 }
 
 const SEPARATORS: &[char] = &[' ', '-', '.', '(', ')'];
@@ -56,7 +58,7 @@ pub(crate) fn check(req: &SendRequest, policy: Duplicates) -> Result<Validated<'
 
     let mut rcpts = Vec::with_capacity(req.rcpts.len());
     for (i, r) in req.rcpts.iter().enumerate() {
-        for (name, _) in &r.fields {
+        for name in r.field_names() {
             if let Some(why) = field_name_problem(name) {
                 p.push(Problem::new(format!("rcpts[{i}].{name}"), why));
             }
@@ -68,7 +70,7 @@ pub(crate) fn check(req: &SendRequest, policy: Duplicates) -> Result<Validated<'
             Ok(cellphone) => rcpts.push(Clean {
                 index: i,
                 cellphone,
-                fields: &r.fields,
+                recipient: r,
             }),
             Err(why) => p.push(Problem::new(format!("rcpts[{i}].cellphone"), why)),
         }
@@ -105,7 +107,12 @@ fn field_name_problem(name: &str) -> Option<&'static str> {
 }
 
 /// Removes separators and checks what is left: an optional leading `+`, then 6 to 15 digits.
-pub(crate) fn clean_cellphone(raw: &str) -> std::result::Result<String, String> {
+/// A number given clean is borrowed, not copied.
+pub(crate) fn clean_cellphone(raw: &str) -> std::result::Result<Cow<'_, str>, String> {
+    let plain = raw.strip_prefix('+').unwrap_or(raw);
+    if (6..=15).contains(&plain.len()) && plain.bytes().all(|b| b.is_ascii_digit()) {
+        return Ok(Cow::Borrowed(raw));
+    }
     let mut out = String::with_capacity(raw.len());
     for c in raw.chars() {
         match c {
@@ -113,9 +120,11 @@ pub(crate) fn clean_cellphone(raw: &str) -> std::result::Result<String, String> 
             '0'..='9' => out.push(c),
             '+' if out.is_empty() => out.push('+'),
             '+' => return Err("'+' is only allowed at the start".to_owned()),
-            other => return Err(format!(
+            other => {
+                return Err(format!(
                 "{other:?} is not allowed (digits, a leading '+', spaces, '-', '.', '(' and ')')"
-            )),
+            ))
+            }
         }
     }
     let digits = out.trim_start_matches('+').len();
@@ -125,7 +134,7 @@ pub(crate) fn clean_cellphone(raw: &str) -> std::result::Result<String, String> 
     if !(6..=15).contains(&digits) {
         return Err(format!("has {digits} digits; a phone number has 6 to 15"));
     }
-    Ok(out)
+    Ok(Cow::Owned(out))
 }
 
 /// The form that makes `+33612345678`, `0033612345678` and `33612345678` equal.
@@ -145,21 +154,29 @@ fn apply_duplicates(
     if policy == Duplicates::Allow || rcpts.len() < 2 {
         return Vec::new();
     }
-    // Positions (in `rcpts`) of every occurrence, keyed by the normalised number.
-    let mut seen: HashMap<&str, Vec<usize>> = HashMap::with_capacity(rcpts.len());
-    for (pos, r) in rcpts.iter().enumerate() {
-        seen.entry(same_number_key(&r.cellphone))
-            .or_default()
-            .push(pos);
+    // (position of the first occurrence, position of a repeat), in `rcpts`.
+    let mut repeats: Vec<(usize, usize)> = Vec::new();
+    {
+        let mut first: HashMap<&str, usize> = HashMap::with_capacity(rcpts.len());
+        for (pos, r) in rcpts.iter().enumerate() {
+            match first.entry(same_number_key(r.cellphone.as_ref())) {
+                Entry::Occupied(e) => repeats.push((*e.get(), pos)),
+                Entry::Vacant(e) => {
+                    e.insert(pos);
+                }
+            }
+        }
     }
-    let mut repeats: Vec<&Vec<usize>> = seen.values().filter(|v| v.len() > 1).collect();
     if repeats.is_empty() {
         return Vec::new();
     }
-    repeats.sort_by_key(|v| v[0]);
     match policy {
         Duplicates::Reject => {
-            for positions in repeats {
+            let mut groups: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+            for (first, pos) in repeats {
+                groups.entry(first).or_insert_with(|| vec![first]).push(pos);
+            }
+            for positions in groups.values() {
                 let where_ = positions
                     .iter()
                     .map(|&pos| format!("rcpts[{}]", rcpts[pos].index))
@@ -177,12 +194,10 @@ fn apply_duplicates(
             }
             Vec::new()
         }
-        Duplicates::Dedupe => {
+        Duplicates::Dedupe | Duplicates::Allow => {
             let mut drop = vec![false; rcpts.len()];
-            for positions in repeats {
-                for &pos in &positions[1..] {
-                    drop[pos] = true;
-                }
+            for (_, pos) in repeats {
+                drop[pos] = true;
             }
             let mut dropped = Vec::new();
             let mut pos = 0;
@@ -196,7 +211,6 @@ fn apply_duplicates(
             });
             dropped
         }
-        Duplicates::Allow => Vec::new(),
     }
 }
 

@@ -123,7 +123,8 @@ fn opcode_and_category_must_be_strings_and_are_sent() {
         paths(
             r#"{"message":"AbCdEf123","rcpts":[{"cellphone":"+33612345678"}],"opcode":5,"category":["a"]}"#
         ),
-        ["category", "opcode"]
+        ["opcode", "category"],
+        "problems come in document order"
     );
     let sandbox = sandbox();
     client(&sandbox)
