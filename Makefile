@@ -1,12 +1,20 @@
 # splio-sms: one entry point for every suite.
-#   make test     every suite (Rust today; C and Python join it), plus fmt and clippy
-#   make bench    the benchmarks (not part of make test)
+#   make              the release library and the C example (examples/c/send)
+#   make test         every suite: fmt, clippy, Rust, C/C++ (with valgrind)
+#   make header       regenerate include/splio_sms.h after changing src/ffi
+#   make install      PREFIX=/usr/local: header, shared + static library, pkg-config file
+#   make bench        the benchmarks (not part of make test)
 
 CARGO ?= cargo
+PREFIX ?= /usr/local
+VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
+RELEASE := target/release
 
-.PHONY: test test-rust lint bench quickstart clean
+.PHONY: all test test-rust test-c lint lib sandbox-bin header install bench quickstart clean
 
-test: lint test-rust
+all: lib examples/c/send
+
+test: lint test-rust test-c
 
 lint:
 	$(CARGO) fmt --all -- --check
@@ -17,6 +25,28 @@ lint:
 test-rust:
 	$(CARGO) test --all-features
 
+test-c: lib sandbox-bin
+	bash tests/c/run.sh
+
+lib:
+	$(CARGO) build --release --lib
+
+sandbox-bin:
+	$(CARGO) build --release --example sandbox
+
+examples/c/send: examples/c/send.c include/splio_sms.h lib
+	$(CC) -std=c11 -Wall -Wextra -O2 $< -Iinclude -L$(RELEASE) -Wl,-rpath,$(abspath $(RELEASE)) -lsplio_sms -o $@
+
+header:
+	SPLIO_UPDATE_HEADER=1 $(CARGO) test --test c_header
+
+install: lib
+	install -d $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	install -m 644 include/splio_sms.h $(DESTDIR)$(PREFIX)/include/
+	install -m 755 $(RELEASE)/libsplio_sms.so $(DESTDIR)$(PREFIX)/lib/
+	install -m 644 $(RELEASE)/libsplio_sms.a $(DESTDIR)$(PREFIX)/lib/
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' splio_sms.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/splio_sms.pc
+
 quickstart:
 	$(CARGO) run --example quickstart
 
@@ -25,3 +55,4 @@ bench:
 
 clean:
 	$(CARGO) clean
+	rm -f examples/c/send

@@ -69,6 +69,7 @@
 mod batch;
 mod client;
 mod error;
+pub mod ffi;
 mod request;
 mod response;
 mod settings;

@@ -1,0 +1,212 @@
+//! `splio_client`: a client handle and the calls made with it.
+
+use std::ffi::c_char;
+
+use serde_json::json;
+
+use super::{boundary, c_str, failure, null, splio_status, Outcome};
+use crate::batch::BatchStatus;
+use crate::client::Client;
+use crate::settings::ClientBuilder;
+
+/// A client for one universe: its settings, key and connection pool.
+///
+/// Underneath it is a Rust `splio_sms::Client` behind a pointer from
+/// `splio_client_new`. Thread rules: one client may be used by many threads
+/// at once (`splio_client_send` and `splio_client_send_batch` take it as
+/// `const`); `splio_client_free` must not race with a call on the same
+/// client. C sees only this forward declaration.
+pub struct splio_client {
+    client: Client,
+}
+
+/// Makes a client from a settings JSON object
+/// (`{"universe": "...", "key": "...", "timeout_ms": 5000, ...}`; see the README
+/// for every setting). Each setting is checked here, once.
+///
+/// On success returns `SPLIO_OK` and stores the new client in `*out_client`;
+/// release it with `splio_client_free`. On failure `*out_client` is not
+/// written. `*out_json` (when `out_json` is not NULL) receives
+/// `{"status": "ok", "universe": ..., "url": ...}` or an error document; release
+/// it with `splio_string_free`. `settings_json` is copied; the caller keeps it.
+/// NULL `settings_json` or `out_client`, non-UTF-8 or non-JSON text, and bad
+/// settings are `SPLIO_ERR_INVALID_ARGUMENT`. Thread-safe.
+///
+/// # Safety
+/// Each pointer is NULL or valid as described above: strings NUL-terminated,
+/// `client` a live handle from `splio_client_new`, `out_*` writable.
+#[no_mangle]
+pub unsafe extern "C" fn splio_client_new(
+    settings_json: *const c_char,
+    out_client: *mut *mut splio_client,
+    out_json: *mut *mut c_char,
+) -> splio_status {
+    boundary(out_json, || {
+        if out_client.is_null() {
+            return null("out_client");
+        }
+        // SAFETY: the caller passes NULL or a NUL-terminated string (checked by c_str).
+        let built = unsafe { c_str(settings_json, "settings_json") }
+            .and_then(ClientBuilder::from_json)
+            .and_then(|b| b.binding("c").build());
+        match built {
+            Ok(client) => {
+                let doc =
+                    json!({"status": "ok", "universe": client.universe(), "url": client.url()});
+                let handle = Box::into_raw(Box::new(splio_client { client }));
+                // SAFETY: out_client is not NULL (checked above) and points to
+                // storage for one pointer, per this function's contract.
+                unsafe { out_client.write(handle) };
+                (splio_status::SPLIO_OK, doc.to_string())
+            }
+            Err(e) => failure(&e),
+        }
+    })
+}
+
+/// Validates and sends one request JSON
+/// (`{"message": "AbCdEf123", "rcpts": [{"cellphone": "+33612345678"}]}`) in one
+/// HTTP request. Blocks until the service answers, the timeout passes or the
+/// retries allowed for failures that cannot have sent anything are used up.
+///
+/// Returns `SPLIO_OK` with `{"status": "ok", "result": {"todo", "done",
+/// "inserted", "campaign_id"}, "http_status", "attempts", "dropped_duplicates"}`
+/// in `*out_json`, or an error status with `{"status": "error", "error": {"kind",
+/// "message", "http_status", "delivery", "attempts", ...}}`. `error.delivery`
+/// says whether an SMS may have been queued (`"unknown"`) or surely was not
+/// (`"not_sent"`). `*out_json` is written whenever `out_json` is not NULL;
+/// release it with `splio_string_free`. `request_json` is copied.
+/// NULL `client` or `request_json` is `SPLIO_ERR_INVALID_ARGUMENT`.
+/// Thread-safe: many threads may send on one client at once.
+///
+/// # Safety
+/// Each pointer is NULL or valid as described above: strings NUL-terminated,
+/// `client` a live handle from `splio_client_new`, `out_*` writable.
+#[no_mangle]
+pub unsafe extern "C" fn splio_client_send(
+    client: *const splio_client,
+    request_json: *const c_char,
+    out_json: *mut *mut c_char,
+) -> splio_status {
+    boundary(out_json, || {
+        // SAFETY: NULL or a live handle from splio_client_new, per the contract.
+        let Some(client) = (unsafe { client.as_ref() }) else {
+            return null("client");
+        };
+        // SAFETY: the caller passes NULL or a NUL-terminated string (checked by c_str).
+        match unsafe { c_str(request_json, "request_json") }
+            .and_then(|r| client.client.send_json(r))
+        {
+            Ok(result) => (splio_status::SPLIO_OK, result.to_json()),
+            Err(e) => failure(&e),
+        }
+    })
+}
+
+/// Validates one request JSON, cuts its recipients into `batch_size` pieces
+/// and sends them, `concurrency` at a time, over the client's pool.
+///
+/// When the request is valid, `*out_json` receives the batch report
+/// `{"status": "ok"|"partial"|"error", "totals", "batches", "not_sent",
+/// "unknown", "dropped"}` and the call returns `SPLIO_OK` (every piece
+/// accepted), `SPLIO_ERR_PARTIAL` (some), or the status of the first piece's
+/// error (none). `not_sent` and `unknown` are indexes into `rcpts`: re-sending
+/// exactly `not_sent` doubles no one. When the request is refused before any
+/// piece is sent (validation, bad argument), `*out_json` is an error document.
+/// Release it with `splio_string_free`. NULL `client` or `request_json` is
+/// `SPLIO_ERR_INVALID_ARGUMENT`. Thread-safe.
+///
+/// # Safety
+/// Each pointer is NULL or valid as described above: strings NUL-terminated,
+/// `client` a live handle from `splio_client_new`, `out_*` writable.
+#[no_mangle]
+pub unsafe extern "C" fn splio_client_send_batch(
+    client: *const splio_client,
+    request_json: *const c_char,
+    out_json: *mut *mut c_char,
+) -> splio_status {
+    boundary(out_json, || {
+        // SAFETY: NULL or a live handle from splio_client_new, per the contract.
+        let Some(client) = (unsafe { client.as_ref() }) else {
+            return null("client");
+        };
+        // SAFETY: the caller passes NULL or a NUL-terminated string (checked by c_str).
+        let report = unsafe { c_str(request_json, "request_json") }
+            .and_then(|r| client.client.send_batch_json(r));
+        match report {
+            Ok(report) => {
+                let status = match report.status {
+                    BatchStatus::Ok => splio_status::SPLIO_OK,
+                    BatchStatus::Partial => splio_status::SPLIO_ERR_PARTIAL,
+                    BatchStatus::Error => report
+                        .batches
+                        .iter()
+                        .find_map(|b| b.outcome.as_ref().err())
+                        .map_or(splio_status::SPLIO_ERR_INTERNAL, |e| {
+                            splio_status::from_kind(e.kind())
+                        }),
+                };
+                (status, report.to_json())
+            }
+            Err(e) => failure(&e),
+        }
+    })
+}
+
+/// Checks a request JSON without sending it, refusing repeated numbers (the
+/// default `duplicates` policy). No client is needed and nothing touches the
+/// network.
+///
+/// Returns `SPLIO_OK` with `{"status": "ok"}`, or `SPLIO_ERR_VALIDATION` with
+/// every problem in `error.problems` (`[{"path": "rcpts[3].cellphone",
+/// "message": ...}]`), or `SPLIO_ERR_INVALID_ARGUMENT` for NULL, non-UTF-8 or
+/// non-JSON text. `*out_json` as for `splio_client_send`. Thread-safe.
+///
+/// # Safety
+/// Each pointer is NULL or valid as described above: strings NUL-terminated,
+/// `client` a live handle from `splio_client_new`, `out_*` writable.
+#[no_mangle]
+pub unsafe extern "C" fn splio_validate(
+    request_json: *const c_char,
+    out_json: *mut *mut c_char,
+) -> splio_status {
+    boundary(out_json, || -> Outcome {
+        // SAFETY: the caller passes NULL or a NUL-terminated string (checked by c_str).
+        match unsafe { c_str(request_json, "request_json") }.and_then(crate::validate_json) {
+            Ok(()) => (splio_status::SPLIO_OK, json!({"status": "ok"}).to_string()),
+            Err(e) => failure(&e),
+        }
+    })
+}
+
+/// Releases a client and its connection pool. NULL is accepted and ignored.
+/// Must not be called while another thread uses the same client, nor twice
+/// for one client.
+///
+/// # Safety
+/// `client` is NULL or a handle from `splio_client_new` not yet freed.
+#[no_mangle]
+pub unsafe extern "C" fn splio_client_free(client: *mut splio_client) {
+    if client.is_null() {
+        return;
+    }
+    // A panic while dropping must not unwind into C; the pool is then leaked.
+    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        // SAFETY: a pointer from splio_client_new, not freed before (contract).
+        drop(unsafe { Box::from_raw(client) });
+    }));
+}
+
+/// Releases a string this library returned in an `out_json`. NULL is accepted
+/// and ignored. Never pass it to `free()`, and never pass `free()`'s strings here.
+///
+/// # Safety
+/// `s` is NULL or a string from this library's `out_json`, not yet freed.
+#[no_mangle]
+pub unsafe extern "C" fn splio_string_free(s: *mut c_char) {
+    if s.is_null() {
+        return;
+    }
+    // SAFETY: a pointer from CString::into_raw in this library, not freed before (contract).
+    drop(unsafe { std::ffi::CString::from_raw(s) });
+}

@@ -1,0 +1,328 @@
+/*
+ * The C ABI against the sandbox over loopback HTTP: success, every error
+ * kind, NULL and bad input on every function, validation problems, a partial
+ * batch, and 8 threads on one client.
+ *
+ * Run by tests/c/run.sh, which starts the sandbox and sets SPLIO_SANDBOX_URL.
+ * SPLIO_TEST_SENDS sets the sends per thread (fewer under valgrind).
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "splio_sms.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+static int failures = 0;
+static int checks = 0;
+static char base_url[256];
+static int sandbox_port;
+
+#define CHECK(cond, ...)                                                   \
+    do {                                                                   \
+        checks++;                                                          \
+        if (!(cond)) {                                                     \
+            failures++;                                                    \
+            fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond); \
+            fprintf(stderr, __VA_ARGS__);                                  \
+            fputc('\n', stderr);                                           \
+        }                                                                  \
+    } while (0)
+
+/* Checks a status and that the document holds `needle`; frees the document.
+ * `jp` is read here, after the call that fills it has run (argument
+ * evaluation order is unspecified in C). */
+static void expect(splio_status got, splio_status want, char **jp, const char *needle,
+                   const char *what) {
+    char *json = *jp;
+    *jp = NULL;
+    CHECK(got == want, "%s: got %s, want %s; json: %s", what, splio_status_name(got),
+          splio_status_name(want), json ? json : "(null)");
+    CHECK(json != NULL, "%s: no out_json", what);
+    if (json && needle) {
+        CHECK(strstr(json, needle) != NULL, "%s: %s not in %s", what, needle, json);
+    }
+    splio_string_free(json);
+}
+
+/* One HTTP request to the sandbox's control endpoints; returns the body (malloc'd). */
+static char *sandbox_http(const char *method, const char *path, const char *body) {
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    struct sockaddr_in addr;
+    memset(&addr, 0, sizeof addr);
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons((unsigned short)sandbox_port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof addr) != 0) {
+        fprintf(stderr, "cannot reach the sandbox on port %d\n", sandbox_port);
+        exit(2);
+    }
+    char request[4096];
+    int n = snprintf(request, sizeof request,
+                     "%s %s HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: %zu\r\n"
+                     "Connection: close\r\n\r\n%s",
+                     method, path, strlen(body), body);
+    if (write(fd, request, (size_t)n) != n) {
+        exit(2);
+    }
+    size_t cap = 65536, len = 0;
+    char *answer = malloc(cap);
+    ssize_t got;
+    while ((got = read(fd, answer + len, cap - len - 1)) > 0) {
+        len += (size_t)got;
+        if (len + 1 == cap) {
+            cap *= 2;
+            answer = realloc(answer, cap);
+        }
+    }
+    answer[len] = '\0';
+    close(fd);
+    char *start = strstr(answer, "\r\n\r\n");
+    char *out = strdup(start ? start + 4 : "");
+    free(answer);
+    return out;
+}
+
+static void fault(const char *json) { free(sandbox_http("POST", "/_sandbox/faults", json)); }
+
+static long stat_of(const char *name) {
+    char *stats = sandbox_http("GET", "/_sandbox/stats", "");
+    char key[64];
+    snprintf(key, sizeof key, "\"%s\":", name);
+    char *at = strstr(stats, key);
+    long value = at ? strtol(at + strlen(key), NULL, 10) : -1;
+    free(stats);
+    return value;
+}
+
+static splio_client *make_client(const char *extra) {
+    char settings[1024];
+    snprintf(settings, sizeof settings,
+             "{\"universe\":\"c_universe\",\"key\":\"c-key-secret\",\"base_url\":\"%s\"%s}",
+             base_url, extra);
+    splio_client *client = NULL;
+    char *json = NULL;
+    splio_status st = splio_client_new(settings, &client, &json);
+    expect(st, SPLIO_OK, &json, "\"status\":\"ok\"", "client_new");
+    return client;
+}
+
+static const char *ONE = "{\"message\":\"AbCdEf123\",\"rcpts\":[{\"cellphone\":\"+33612345678\"}]}";
+
+static void test_version_and_names(void) {
+    char expected[32];
+    snprintf(expected, sizeof expected, "%d.%d.%d", SPLIO_VERSION_MAJOR, SPLIO_VERSION_MINOR,
+             SPLIO_VERSION_PATCH);
+    CHECK(strcmp(splio_version(), expected) == 0, "version %s vs macros %s", splio_version(),
+          expected);
+    CHECK(strcmp(splio_version(), SPLIO_VERSION) == 0, "version %s", splio_version());
+    CHECK(strcmp(splio_status_name(SPLIO_OK), "SPLIO_OK") == 0, "OK name");
+    CHECK(strcmp(splio_status_name(SPLIO_ERR_AUTH), "SPLIO_ERR_AUTH") == 0, "AUTH name");
+    CHECK(strcmp(splio_status_name(SPLIO_ERR_PARTIAL), "SPLIO_ERR_PARTIAL") == 0, "PARTIAL");
+    CHECK(strcmp(splio_status_name((splio_status)99), "SPLIO_UNKNOWN_STATUS") == 0, "99");
+    CHECK(strcmp(splio_status_name((splio_status)-5), "SPLIO_UNKNOWN_STATUS") == 0, "-5");
+}
+
+static void test_success(splio_client *client) {
+    char *json = NULL;
+    splio_status st = splio_client_send(
+        client,
+        "{\"message\":\"AbCdEf123\",\"rcpts\":[{\"cellphone\":\"+33 6 12 34 56 78\","
+        "\"firstname\":\"Zo\xc3\xa9\",\"c0\":123456},{\"cellphone\":\"+8618612345678\"}],"
+        "\"category\":\"welcome\"}",
+        &json);
+    CHECK(json && strstr(json, "\"inserted\":2"), "inserted: %s", json ? json : "");
+    CHECK(json && strstr(json, "\"attempts\":1"), "attempts: %s", json ? json : "");
+    expect(st, SPLIO_OK, &json, "\"status\":\"ok\"", "send");
+    /* out_json may be NULL when the caller only wants the status. */
+    CHECK(splio_client_send(client, ONE, NULL) == SPLIO_OK, "send without out_json");
+}
+
+static void test_error_kinds(splio_client *client) {
+    char *json = NULL;
+
+    expect(splio_client_send(client, "{\"message\":\"AbCdEf123\",\"rcpts\":[{\"cellphone\":\"12\"}]}", &json),
+           SPLIO_ERR_VALIDATION, &json, "\"path\":\"rcpts[0].cellphone\"", "validation");
+
+    splio_client *wrong = NULL;
+    char settings[512];
+    snprintf(settings, sizeof settings,
+             "{\"universe\":\"c_universe\",\"key\":\"wrong\",\"base_url\":\"%s\"}", base_url);
+    expect(splio_client_new(settings, &wrong, &json), SPLIO_OK, &json, NULL, "wrong-key client");
+    expect(splio_client_send(wrong, ONE, &json), SPLIO_ERR_AUTH, &json,
+           "invalid key for this universe", "auth");
+    splio_client_free(wrong);
+
+    expect(splio_client_send(client, "{\"message\":\"ZzZzZz999\",\"rcpts\":[{\"cellphone\":\"+33612345678\"}]}", &json),
+           SPLIO_ERR_BAD_REQUEST, &json, "invalid message ID", "bad design");
+
+    fault("{\"fault\":\"status\",\"status\":200,\"body\":\"{\\\"status\\\":\\\"blocked\\\"}\"}");
+    expect(splio_client_send(client, ONE, &json), SPLIO_ERR_INSUFFICIENT_CREDIT, &json,
+           "\"delivery\":\"not_sent\"", "credit");
+
+    fault("{\"fault\":\"rate_limit\",\"retry_after\":3600}");
+    expect(splio_client_send(client, ONE, &json), SPLIO_ERR_RATE_LIMITED, &json,
+           "\"retry_after_ms\":3600000", "rate limited");
+
+    fault("{\"fault\":\"status\",\"status\":500,\"body\":\"<html>boom</html>\"}");
+    expect(splio_client_send(client, ONE, &json), SPLIO_ERR_SERVER, &json,
+           "\"delivery\":\"unknown\"", "server");
+
+    fault("{\"fault\":\"status\",\"status\":200,\"body\":\"<html>captive portal</html>\"}");
+    expect(splio_client_send(client, ONE, &json), SPLIO_ERR_PROTOCOL, &json, "\"kind\":\"protocol\"",
+           "protocol");
+
+    splio_client *slow = make_client(",\"timeout_ms\":300");
+    fault("{\"fault\":\"latency\",\"ms\":1500}");
+    expect(splio_client_send(slow, ONE, &json), SPLIO_ERR_TIMEOUT, &json, "\"delivery\":\"unknown\"",
+           "timeout");
+    splio_client_free(slow);
+
+    splio_client *nowhere = NULL;
+    expect(splio_client_new("{\"universe\":\"u\",\"key\":\"k\",\"base_url\":\"http://127.0.0.1:1/\","
+                            "\"max_retries\":0}",
+                            &nowhere, &json),
+           SPLIO_OK, &json, NULL, "unreachable client");
+    expect(splio_client_send(nowhere, ONE, &json), SPLIO_ERR_TRANSPORT, &json,
+           "\"delivery\":\"not_sent\"", "transport");
+    splio_client_free(nowhere);
+}
+
+static void test_bad_input(splio_client *client) {
+    char *json = NULL;
+    splio_client *sentinel = (splio_client *)&json; /* any non-NULL value */
+    splio_client *out = sentinel;
+
+    expect(splio_client_new(NULL, &out, &json), SPLIO_ERR_INVALID_ARGUMENT, &json,
+           "settings_json is NULL", "new NULL settings");
+    expect(splio_client_new("{\"universe\":\"u\",\"key\":\"k\"}", NULL, &json),
+           SPLIO_ERR_INVALID_ARGUMENT, &json, "out_client is NULL", "new NULL out_client");
+    expect(splio_client_new("{not json", &out, &json), SPLIO_ERR_INVALID_ARGUMENT, &json,
+           "not valid JSON", "new bad JSON");
+    expect(splio_client_new("{\"universe\":\"\xff\xfe\",\"key\":\"k\"}", &out, &json),
+           SPLIO_ERR_INVALID_ARGUMENT, &json, "UTF-8", "new non-UTF-8");
+    expect(splio_client_new("{\"universe\":\"u\",\"key\":\"k\",\"timout_ms\":1}", &out, &json),
+           SPLIO_ERR_INVALID_ARGUMENT, &json, "settings.timout_ms", "new unknown setting");
+    CHECK(out == sentinel, "out_client written on failure");
+    CHECK(splio_client_new(NULL, &out, NULL) == SPLIO_ERR_INVALID_ARGUMENT, "new, out_json NULL");
+
+    expect(splio_client_send(NULL, ONE, &json), SPLIO_ERR_INVALID_ARGUMENT, &json,
+           "client is NULL", "send NULL client");
+    expect(splio_client_send(client, NULL, &json), SPLIO_ERR_INVALID_ARGUMENT, &json,
+           "request_json is NULL", "send NULL request");
+    expect(splio_client_send(client, "\xff\xfe", &json), SPLIO_ERR_INVALID_ARGUMENT, &json,
+           "UTF-8", "send non-UTF-8");
+    expect(splio_client_send(client, "[1,2", &json), SPLIO_ERR_INVALID_ARGUMENT, &json,
+           "JSON", "send non-JSON");
+    expect(splio_client_send_batch(NULL, ONE, &json), SPLIO_ERR_INVALID_ARGUMENT, &json,
+           "client is NULL", "batch NULL client");
+    expect(splio_client_send_batch(client, NULL, &json), SPLIO_ERR_INVALID_ARGUMENT, &json,
+           "request_json is NULL", "batch NULL request");
+    expect(splio_client_send_batch(client, "\"str\"", &json), SPLIO_ERR_INVALID_ARGUMENT, &json,
+           NULL, "batch non-object");
+    expect(splio_validate(NULL, &json), SPLIO_ERR_INVALID_ARGUMENT, &json, "request_json is NULL",
+           "validate NULL");
+    expect(splio_validate("\xc3", &json), SPLIO_ERR_INVALID_ARGUMENT, &json, "UTF-8",
+           "validate non-UTF-8");
+    CHECK(splio_validate(NULL, NULL) == SPLIO_ERR_INVALID_ARGUMENT, "validate NULL, NULL");
+    splio_client_free(NULL);
+    splio_string_free(NULL);
+}
+
+static void test_validation_problems(void) {
+    char *json = NULL;
+    splio_status st = splio_validate(
+        "{\"message\":\"bad\",\"rcpts\":[{\"cellphone\":\"+33612345678\"},{\"cellphone\":\"x\"}],"
+        "\"extra\":1}",
+        &json);
+    CHECK(json && strstr(json, "\"path\":\"message\""), "message problem: %s", json ? json : "");
+    CHECK(json && strstr(json, "\"path\":\"rcpts[1].cellphone\""), "rcpt problem");
+    expect(st, SPLIO_ERR_VALIDATION, &json, "\"path\":\"extra\"", "validate problems");
+    expect(splio_validate(ONE, &json), SPLIO_OK, &json, "{\"status\":\"ok\"}", "validate ok");
+}
+
+static void test_batch_partial(void) {
+    splio_client *client = make_client(",\"batch_size\":2,\"concurrency\":1");
+    char *json = NULL;
+    fault("[{\"fault\":\"latency\",\"ms\":0},{\"fault\":\"status\",\"status\":502,\"body\":\"x\"}]");
+    splio_status st = splio_client_send_batch(
+        client,
+        "{\"message\":\"AbCdEf123\",\"rcpts\":[{\"cellphone\":\"+33600000001\"},"
+        "{\"cellphone\":\"+33600000002\"},{\"cellphone\":\"+33600000003\"},"
+        "{\"cellphone\":\"+33600000004\"},{\"cellphone\":\"+33600000005\"}]}",
+        &json);
+    CHECK(json && strstr(json, "\"unknown\":[2,3]"), "unknown: %s", json ? json : "");
+    CHECK(json && strstr(json, "\"not_sent\":[]"), "not_sent: %s", json ? json : "");
+    expect(st, SPLIO_ERR_PARTIAL, &json, "\"status\":\"partial\"", "partial batch");
+    splio_client_free(client);
+}
+
+struct worker {
+    const splio_client *client;
+    int id;
+    int sends;
+    int ok;
+};
+
+static void *send_many(void *arg) {
+    struct worker *w = arg;
+    for (int i = 0; i < w->sends; i++) {
+        char request[160];
+        snprintf(request, sizeof request,
+                 "{\"message\":\"AbCdEf123\",\"rcpts\":[{\"cellphone\":\"+336%02d%06d\"}]}", w->id, i);
+        char *json = NULL;
+        if (splio_client_send(w->client, request, &json) == SPLIO_OK) {
+            w->ok++;
+        }
+        splio_string_free(json);
+    }
+    return NULL;
+}
+
+static void test_threads(splio_client *client, int sends) {
+    free(sandbox_http("POST", "/_sandbox/reset", ""));
+    pthread_t threads[8];
+    struct worker workers[8];
+    for (int t = 0; t < 8; t++) {
+        workers[t] = (struct worker){client, t, sends, 0};
+        CHECK(pthread_create(&threads[t], NULL, send_many, &workers[t]) == 0, "thread %d", t);
+    }
+    int ok = 0;
+    for (int t = 0; t < 8; t++) {
+        pthread_join(threads[t], NULL);
+        ok += workers[t].ok;
+    }
+    CHECK(ok == 8 * sends, "threads: %d of %d sends ok", ok, 8 * sends);
+    CHECK(stat_of("accepted") == 8 * sends, "sandbox accepted %ld, want %d", stat_of("accepted"),
+          8 * sends);
+}
+
+int main(void) {
+    const char *url = getenv("SPLIO_SANDBOX_URL");
+    if (!url || sscanf(url, "http://127.0.0.1:%d/", &sandbox_port) != 1) {
+        fprintf(stderr, "set SPLIO_SANDBOX_URL to the sandbox's base URL\n");
+        return 2;
+    }
+    snprintf(base_url, sizeof base_url, "%s", url);
+    const char *sends_env = getenv("SPLIO_TEST_SENDS");
+    int sends = sends_env ? atoi(sends_env) : 50;
+
+    free(sandbox_http("POST", "/_sandbox/reset", ""));
+    splio_client *client = make_client("");
+    test_version_and_names();
+    test_success(client);
+    test_error_kinds(client);
+    test_bad_input(client);
+    test_validation_problems();
+    test_batch_partial();
+    test_threads(client, sends);
+    splio_client_free(client);
+
+    printf("%d passed, %d failed\n", checks - failures, failures);
+    return failures == 0 ? 0 : 1;
+}
