@@ -10,7 +10,7 @@ PREFIX ?= /usr/local
 VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
 RELEASE := target/release
 
-.PHONY: all test test-rust test-c lint lib sandbox-bin header install bench quickstart clean
+.PHONY: bench-loop all test test-rust test-c lint lib sandbox-bin header install bench quickstart clean
 
 all: lib examples/c/send
 
@@ -37,6 +37,14 @@ sandbox-bin:
 examples/c/send: examples/c/send.c include/splio_sms.h lib
 	$(CC) -std=c11 -Wall -Wextra -O2 $< -Iinclude -L$(RELEASE) -Wl,-rpath,$(abspath $(RELEASE)) -lsplio_sms -o $@
 
+examples/c/send_loop: examples/c/send_loop.c include/splio_sms.h lib
+	$(CC) -std=c11 -Wall -Wextra -O2 $< -Iinclude -L$(RELEASE) -Wl,-rpath,$(abspath $(RELEASE)) -lsplio_sms -o $@
+
+# Sequential sends/s through the C ABI and the Rust API, against one sandbox.
+bench-loop: examples/c/send_loop sandbox-bin
+	$(CARGO) build --release --example send_loop
+	bash bench/send_loop.sh
+
 header:
 	SPLIO_UPDATE_HEADER=1 $(CARGO) test --test c_header
 
@@ -55,4 +63,4 @@ bench:
 
 clean:
 	$(CARGO) clean
-	rm -f examples/c/send
+	rm -f examples/c/send examples/c/send_loop
