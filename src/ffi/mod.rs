@@ -90,3 +90,27 @@ impl splio_status {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_becomes_internal_with_an_error_document() {
+        let mut out: *mut c_char = ptr::null_mut();
+        let status = boundary(&mut out, || panic!("boom"));
+        assert_eq!(status, splio_status::SPLIO_ERR_INTERNAL);
+        assert!(!out.is_null());
+        // SAFETY: `out` was just set by boundary from CString::into_raw.
+        let doc = unsafe { CStr::from_ptr(out) }.to_str().unwrap().to_owned();
+        // SAFETY: `out` came from this library and is freed once.
+        unsafe { splio_string_free(out) };
+        assert!(doc.contains(r#""kind":"internal""#), "{doc}");
+    }
+
+    #[test]
+    fn a_null_out_json_is_skipped() {
+        let status = boundary(ptr::null_mut(), || (splio_status::SPLIO_OK, "{}".to_owned()));
+        assert_eq!(status, splio_status::SPLIO_OK);
+    }
+}
