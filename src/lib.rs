@@ -70,6 +70,8 @@ mod batch;
 mod client;
 mod error;
 pub mod ffi;
+#[cfg(feature = "python")]
+mod python;
 mod request;
 mod response;
 mod settings;

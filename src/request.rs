@@ -64,7 +64,7 @@ impl Recipient {
         self.fields.iter().map(|(name, _)| &**name)
     }
 
-    fn push_field(&mut self, name: Arc<str>, value: &str) {
+    pub(crate) fn push_field(&mut self, name: Arc<str>, value: &str) {
         self.values.push_str(value);
         self.fields.push((name, self.values.len()));
     }

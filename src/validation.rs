@@ -79,6 +79,7 @@ pub(crate) fn check(req: &SendRequest, policy: Duplicates) -> Result<Validated<'
     let dropped = apply_duplicates(&mut rcpts, policy, &mut p);
 
     if !p.is_empty() {
+        p.sort_by_key(|x| request_order(&x.path));
         return Err(Error::with_problems(ErrorKind::Validation, p));
     }
     Ok(Validated {
@@ -88,6 +89,24 @@ pub(crate) fn check(req: &SendRequest, policy: Duplicates) -> Result<Validated<'
         category: req.category.as_deref(),
         dropped,
     })
+}
+
+/// Where a problem's path stands in a request: message, each recipient in
+/// turn, opcode, category, then unknown keys (the sort is stable within each).
+fn request_order(path: &str) -> (u8, usize) {
+    if let Some(rest) = path.strip_prefix("rcpts") {
+        let index = rest
+            .strip_prefix('[')
+            .and_then(|r| r.split(']').next())
+            .and_then(|i| i.parse().ok());
+        return (1, index.map_or(0, |i: usize| i + 1));
+    }
+    match path {
+        "message" => (0, 0),
+        "opcode" => (2, 0),
+        "category" => (3, 0),
+        _ => (4, 0),
+    }
 }
 
 fn is_design_id(s: &str) -> bool {

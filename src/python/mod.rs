@@ -1,0 +1,27 @@
+//! The Python module `splio_sms._native`, wrapped by the `splio_sms`
+//! package in `bindings/python`. It translates at its edge only: Python
+//! values in, core calls with the GIL released, Python values and the
+//! package's exception classes out.
+#![forbid(unsafe_code)]
+
+mod client;
+mod convert;
+mod errors;
+mod results;
+#[cfg(feature = "sandbox")]
+mod sandbox;
+
+use pyo3::prelude::*;
+
+/// The native part of `splio_sms`; import `splio_sms` instead.
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", crate::VERSION)?;
+    m.add_class::<client::Client>()?;
+    m.add_class::<results::SendResult>()?;
+    m.add_class::<results::BatchReport>()?;
+    m.add_function(wrap_pyfunction!(client::validate, m)?)?;
+    #[cfg(feature = "sandbox")]
+    m.add_class::<sandbox::Sandbox>()?;
+    Ok(())
+}
