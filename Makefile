@@ -1,6 +1,6 @@
 # splio-sms: one entry point for every suite.
 #   make              the release library and the C example (examples/c/send)
-#   make test         every suite: fmt, clippy, Rust, C/C++ (with valgrind)
+#   make test         every suite: fmt, clippy, Rust, C/C++ (with valgrind), Python
 #   make header       regenerate include/splio_sms.h after changing src/ffi
 #   make install      PREFIX=/usr/local: header, shared + static library, pkg-config file
 #   make bench        the benchmarks (not part of make test)
@@ -9,12 +9,14 @@ CARGO ?= cargo
 PREFIX ?= /usr/local
 VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
 RELEASE := target/release
+VENV := target/venv
+PYTHON := $(VENV)/bin/python
 
-.PHONY: bench-loop all test test-rust test-c lint lib sandbox-bin header install bench quickstart clean
+.PHONY: bench-python wheel test-python bench-loop all test test-rust test-c lint lib sandbox-bin header install bench quickstart clean
 
 all: lib examples/c/send
 
-test: lint test-rust test-c
+test: lint test-rust test-c test-python
 
 lint:
 	$(CARGO) fmt --all -- --check
@@ -22,11 +24,28 @@ lint:
 	# The library alone, without the sandbox's dependencies.
 	$(CARGO) check --lib --no-default-features
 
+# Not --all-features: test binaries built with pyo3 would need a shared libpython.
 test-rust:
-	$(CARGO) test --all-features
+	$(CARGO) test --features sandbox
 
 test-c: lib sandbox-bin
 	bash tests/c/run.sh
+
+# The Python suite runs against the abi3 wheel maturin builds, installed into
+# a virtual environment made here (with maturin, pytest and mypy).
+$(VENV)/.ready:
+	python3 -m venv $(VENV)
+	$(PYTHON) -m pip install -q --upgrade pip
+	$(PYTHON) -m pip install -q "maturin>=1.9.4,<2" "pytest>=8" "mypy>=1.10" "requests>=2.31"
+	touch $@
+
+wheel: $(VENV)/.ready
+	rm -f target/wheels/splio_sms-*.whl
+	cd bindings/python && ../../$(VENV)/bin/maturin build --release -o ../../target/wheels
+
+test-python: wheel
+	$(PYTHON) -m pip install -q --force-reinstall --no-deps target/wheels/splio_sms-$(VERSION)-cp39-abi3-*.whl
+	cd bindings/python && ../../$(PYTHON) -m pytest -q
 
 lib:
 	$(CARGO) build --release --lib
@@ -44,6 +63,10 @@ examples/c/send_loop: examples/c/send_loop.c include/splio_sms.h lib
 bench-loop: examples/c/send_loop sandbox-bin
 	$(CARGO) build --release --example send_loop
 	bash bench/send_loop.sh
+
+# Sequential sends/s from Python beside requests.Session, against one sandbox.
+bench-python: test-python sandbox-bin
+	$(PYTHON) bench/python_vs_requests.py
 
 header:
 	SPLIO_UPDATE_HEADER=1 $(CARGO) test --test c_header

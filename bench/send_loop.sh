@@ -6,7 +6,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 n=${N:-20000}
 out=$(mktemp)
-target/release/examples/sandbox --account bench:bench-key > "$out" &
+target/release/examples/sandbox > "$out" &
 pid=$!
 trap 'kill $pid 2>/dev/null || true; rm -f "$out"' EXIT
 for _ in $(seq 100); do url=$(head -n1 "$out"); [ -n "$url" ] && break; sleep 0.1; done

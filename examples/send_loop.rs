@@ -2,7 +2,7 @@
 //! through the C ABI (examples/c/send_loop.c). Prints sends per second.
 //!
 //! `cargo run --release --example send_loop -- BASE_URL [N]` against
-//! `cargo run --release --example sandbox -- --account bench:bench-key`.
+//! `cargo run --release --example sandbox`.
 
 use std::time::Instant;
 
@@ -11,8 +11,10 @@ use splio_sms::{Client, SendRequest};
 fn main() {
     let mut args = std::env::args().skip(1);
     let base_url = args.next().expect("usage: send_loop BASE_URL [N]");
-    let n: u32 = args.next().map_or(20_000, |s| s.parse().expect("N is a number"));
-    let client = Client::builder("bench", "bench-key")
+    let n: u32 = args
+        .next()
+        .map_or(20_000, |s| s.parse().expect("N is a number"));
+    let client = Client::builder("sandbox", "sandbox-key")
         .base_url(base_url)
         .build()
         .expect("client");
@@ -28,5 +30,8 @@ fn main() {
         client.send(&request).expect("send");
     }
     let secs = started.elapsed().as_secs_f64();
-    println!("rust: {n} sends in {secs:.2} s = {:.0} sends/s", f64::from(n) / secs);
+    println!(
+        "rust: {n} sends in {secs:.2} s = {:.0} sends/s",
+        f64::from(n) / secs
+    );
 }

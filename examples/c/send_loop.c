@@ -18,7 +18,7 @@ int main(int argc, char **argv) {
     }
     int n = argc > 2 ? atoi(argv[2]) : 20000;
     char settings[512];
-    snprintf(settings, sizeof settings, "{\"universe\":\"bench\",\"key\":\"bench-key\",\"base_url\":\"%s\"}", argv[1]);
+    snprintf(settings, sizeof settings, "{\"universe\":\"sandbox\",\"key\":\"sandbox-key\",\"base_url\":\"%s\"}", argv[1]);
     splio_client *client = NULL;
     char *json = NULL;
     if (splio_client_new(settings, &client, &json) != SPLIO_OK) {

@@ -110,7 +110,9 @@ mod tests {
 
     #[test]
     fn a_null_out_json_is_skipped() {
-        let status = boundary(ptr::null_mut(), || (splio_status::SPLIO_OK, "{}".to_owned()));
+        let status = boundary(ptr::null_mut(), || {
+            (splio_status::SPLIO_OK, "{}".to_owned())
+        });
         assert_eq!(status, splio_status::SPLIO_OK);
     }
 }

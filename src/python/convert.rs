@@ -18,9 +18,9 @@ pub(crate) fn request(
     opcode: Option<&Bound<'_, PyAny>>,
     category: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<SendRequest> {
-    let message = message.cast::<PyString>().map_err(|_| {
-        type_error("message", "a str (the 9-character design ID)", message)
-    })?;
+    let message = message
+        .cast::<PyString>()
+        .map_err(|_| type_error("message", "a str (the 9-character design ID)", message))?;
     let mut req = SendRequest::new(message.to_cow()?);
     if let Some(opcode) = optional_str(opcode, "opcode")? {
         req.opcode = Some(opcode);
@@ -74,7 +74,10 @@ fn recipient(
             match value.cast::<PyString>() {
                 Ok(s) => r.cellphone = s.to_cow()?.into_owned(),
                 Err(_) => {
-                    p.push(Problem::new(format!("rcpts[{i}].cellphone"), "must be a str"));
+                    p.push(Problem::new(
+                        format!("rcpts[{i}].cellphone"),
+                        "must be a str",
+                    ));
                     r.unreadable = true;
                 }
             }
@@ -106,7 +109,9 @@ fn scalar_text(v: &Bound<'_, PyAny>) -> PyResult<Option<Option<String>>> {
     }
     // bool before int: True is an int in Python.
     if let Ok(b) = v.cast::<PyBool>() {
-        return Ok(Some(Some(if b.is_true() { "true" } else { "false" }.to_owned())));
+        return Ok(Some(Some(
+            if b.is_true() { "true" } else { "false" }.to_owned(),
+        )));
     }
     if v.cast::<PyInt>().is_ok() {
         return Ok(Some(Some(v.str()?.to_cow()?.into_owned())));
@@ -150,7 +155,10 @@ pub(crate) fn type_error(arg: &str, expected: &str, got: &Bound<'_, PyAny>) -> P
 }
 
 /// A JSON value as plain Python objects (dict, list, str, int, float, bool, None).
-pub(crate) fn json_to_py<'py>(py: Python<'py>, v: &serde_json::Value) -> PyResult<Bound<'py, PyAny>> {
+pub(crate) fn json_to_py<'py>(
+    py: Python<'py>,
+    v: &serde_json::Value,
+) -> PyResult<Bound<'py, PyAny>> {
     use serde_json::Value;
     Ok(match v {
         Value::Null => py.None().into_bound(py),
@@ -206,10 +214,18 @@ pub(crate) fn py_to_json(v: &Bound<'_, PyAny>) -> PyResult<serde_json::Value> {
         return Ok(Value::Object(map));
     }
     if let Ok(l) = v.cast::<PyList>() {
-        return l.iter().map(|i| py_to_json(&i)).collect::<PyResult<Vec<_>>>().map(Value::Array);
+        return l
+            .iter()
+            .map(|i| py_to_json(&i))
+            .collect::<PyResult<Vec<_>>>()
+            .map(Value::Array);
     }
     if let Ok(t) = v.cast::<PyTuple>() {
-        return t.iter().map(|i| py_to_json(&i)).collect::<PyResult<Vec<_>>>().map(Value::Array);
+        return t
+            .iter()
+            .map(|i| py_to_json(&i))
+            .collect::<PyResult<Vec<_>>>()
+            .map(Value::Array);
     }
     Err(type_error("value", "a JSON-like value", v))
 }

@@ -32,7 +32,8 @@ impl From<crate::SendResult> for SendResult {
 }
 
 fn show<T: std::fmt::Display>(v: &Option<T>) -> String {
-    v.as_ref().map_or_else(|| "None".to_owned(), |v| v.to_string())
+    v.as_ref()
+        .map_or_else(|| "None".to_owned(), |v| v.to_string())
 }
 
 #[pymethods]

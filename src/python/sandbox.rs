@@ -53,7 +53,8 @@ impl Sandbox {
         if let Some(c) = credit {
             config = config.credit(c);
         }
-        let server = Server::start(config).map_err(|e| PyRuntimeError::new_err(format!("sandbox: {e}")))?;
+        let server =
+            Server::start(config).map_err(|e| PyRuntimeError::new_err(format!("sandbox: {e}")))?;
         Ok(Sandbox {
             base_url: server.base_url(),
             server: Mutex::new(Some(server)),
@@ -107,6 +108,8 @@ fn seconds(value: f64) -> PyResult<Duration> {
     if value.is_finite() && value >= 0.0 {
         Ok(Duration::from_secs_f64(value))
     } else {
-        Err(PyValueError::new_err(format!("latency must be 0 or more seconds, not {value}")))
+        Err(PyValueError::new_err(format!(
+            "latency must be 0 or more seconds, not {value}"
+        )))
     }
 }

@@ -1,0 +1,75 @@
+"""Sequential sends/s from Python: splio_sms vs requests.Session doing the
+same PUT (form body encoded per call, JSON answer read) to the same loopback
+sandbox, run as its own process like a real server (target/release/examples/
+sandbox). Three alternating rounds; prints each and the medians.
+
+    make bench-python      (or: python bench/python_vs_requests.py [N])
+"""
+
+import json
+import pathlib
+import subprocess
+import statistics
+import sys
+import time
+from urllib.parse import urlencode
+
+import requests
+
+import splio_sms
+
+N = int(sys.argv[1]) if len(sys.argv) > 1 else 5000
+RCPTS = [{"cellphone": "+33612345678", "firstname": "John"}]
+
+
+SANDBOX = pathlib.Path(__file__).resolve().parent.parent / "target/release/examples/sandbox"
+
+
+def with_splio(base_url):
+    client = splio_sms.Client("sandbox", "sandbox-key", base_url=base_url)
+    for _ in range(200):
+        client.send("AbCdEf123", RCPTS)
+    start = time.perf_counter()
+    for _ in range(N):
+        assert client.send("AbCdEf123", RCPTS).inserted == 1
+    return N / (time.perf_counter() - start)
+
+
+def with_requests(base_url):
+    session = requests.Session()
+    url = base_url + "nph-4.pl"
+    headers = {"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"}
+
+    def send():
+        body = urlencode({
+            "universe": "sandbox", "key": "sandbox-key", "message": "AbCdEf123",
+            "rcpts": json.dumps(RCPTS, separators=(",", ":"), ensure_ascii=False),
+        })
+        answer = session.put(url, data=body, headers=headers, allow_redirects=False, timeout=30)
+        assert answer.json()["status"] == "ok"
+
+    for _ in range(200):
+        send()
+    start = time.perf_counter()
+    for _ in range(N):
+        send()
+    return N / (time.perf_counter() - start)
+
+
+def main():
+    ours, theirs = [], []
+    server = subprocess.Popen([str(SANDBOX)], stdout=subprocess.PIPE, text=True)
+    try:
+        base_url = server.stdout.readline().strip()
+        for round_ in range(1, 4):
+            ours.append(with_splio(base_url))
+            theirs.append(with_requests(base_url))
+            print(f"round {round_}: splio_sms {ours[-1]:.0f} sends/s, requests {theirs[-1]:.0f} sends/s")
+    finally:
+        server.kill()
+    a, b = statistics.median(ours), statistics.median(theirs)
+    print(f"median: splio_sms {a:.0f} sends/s, requests.Session {b:.0f} sends/s, ratio {a / b:.1f}x")
+
+
+if __name__ == "__main__":
+    main()
