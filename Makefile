@@ -12,7 +12,7 @@ RELEASE := target/release
 VENV := target/venv
 PYTHON := $(VENV)/bin/python
 
-.PHONY: bench-python wheel test-python bench-loop all test test-rust test-c lint lib sandbox-bin header install bench quickstart clean
+.PHONY: bench-cli bench-python wheel test-python bench-loop all test test-rust test-c lint lib sandbox-bin header install bench quickstart clean
 
 all: lib examples/c/send
 
@@ -26,7 +26,7 @@ lint:
 
 # Not --all-features: test binaries built with pyo3 would need a shared libpython.
 test-rust:
-	$(CARGO) test --features sandbox
+	$(CARGO) test --features cli
 
 test-c: lib sandbox-bin
 	bash tests/c/run.sh
@@ -67,6 +67,12 @@ bench-loop: examples/c/send_loop sandbox-bin
 # Sequential sends/s from Python beside requests.Session, against one sandbox.
 bench-python: test-python sandbox-bin
 	$(PYTHON) bench/python_vs_requests.py
+
+# Peak memory and time of the command for 10k, 100k and 1M CSV recipients.
+bench-cli:
+	$(CARGO) build --release --features cli
+	python3 bench/cli_100k.py 0
+	python3 bench/cli_100k.py 50
 
 header:
 	SPLIO_UPDATE_HEADER=1 $(CARGO) test --test c_header

@@ -1,10 +1,14 @@
 //! Sending a large recipient list in pieces, several at once, and accounting
 //! for every recipient so that a caller can re-send exactly the ones that were
 //! not sent without doubling anyone.
+//!
+//! One worker pool serves both a request held in memory and a stream of
+//! recipients (see `stream.rs`): each pulls the next piece from a [`Feeder`],
+//! sends it, and records its outcome.
 #![forbid(unsafe_code)]
 
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
@@ -13,8 +17,8 @@ use crate::client::Client;
 use crate::error::{Delivery, Error, ErrorKind, Result};
 use crate::request::SendRequest;
 use crate::response::{Counts, SendResult};
-use crate::validation::{self, Clean};
-use crate::wire;
+use crate::validation::{self, Clean, Validated};
+use crate::wire::{self, Credentials};
 
 /// How a batch went as a whole.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,6 +82,9 @@ pub struct BatchReport {
     pub unknown: Vec<usize>,
     /// Indexes into the request's `rcpts` left out as repeats of an earlier number (`dedupe`).
     pub dropped: Vec<usize>,
+    /// Set when [`BatchControl::cancel`] stopped the batch: the pieces not
+    /// started are in `not_sent`, without an entry in `batches`.
+    pub interrupted: bool,
 }
 
 impl BatchReport {
@@ -87,37 +94,179 @@ impl BatchReport {
     }
 }
 
+/// Steers a running batch from another thread: stop starting pieces (the
+/// ones in flight finish), and hear about progress.
+#[derive(Default)]
+pub struct BatchControl {
+    cancelled: AtomicBool,
+    #[allow(clippy::type_complexity)]
+    progress: Option<Box<dyn Fn(&Progress) + Send + Sync>>,
+}
+
+impl BatchControl {
+    /// A control that is not cancelled and reports no progress.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Calls `f` after every piece finishes.
+    pub fn on_progress(mut self, f: impl Fn(&Progress) + Send + Sync + 'static) -> Self {
+        self.progress = Some(Box::new(f));
+        self
+    }
+
+    /// Starts no new piece; pieces in flight finish and are reported.
+    pub fn cancel(&self) {
+        self.cancelled.store(true, Ordering::SeqCst);
+    }
+
+    /// Whether [`cancel`](BatchControl::cancel) was called.
+    pub fn is_cancelled(&self) -> bool {
+        self.cancelled.load(Ordering::SeqCst)
+    }
+}
+
+impl std::fmt::Debug for BatchControl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BatchControl")
+            .field("cancelled", &self.is_cancelled())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Where a batch stands, after a piece finished.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Progress {
+    /// Recipients in finished pieces (accepted or not).
+    pub done: usize,
+    /// Recipients in finished pieces that were not accepted.
+    pub failed: usize,
+    /// Recipients to send in all (after validation).
+    pub total: usize,
+}
+
+/// One piece handed to a worker: its recipients' request indexes, and the
+/// body to send (`None` when the batch is halted and it must not be sent).
+pub(crate) struct Piece {
+    pub seq: usize,
+    pub indexes: Vec<usize>,
+    pub body: Option<Vec<u8>>,
+}
+
+/// Hands out pieces in order to any number of workers.
+pub(crate) trait Feeder: Sync {
+    /// The next piece, encoded when `encode` is set; `None` when all are out.
+    fn next(&self, encode: bool) -> Option<Piece>;
+    /// The request indexes not handed out yet (after a cancel).
+    fn rest(&self) -> Vec<usize>;
+    /// Indexes dropped as repeats (`dedupe`) or refused while feeding.
+    fn dropped(&self) -> Vec<usize>;
+    /// Indexes that could not be sent because the source changed after validation.
+    fn refused(&self) -> Vec<usize> {
+        Vec::new()
+    }
+}
+
 pub(crate) fn run(client: &Client, request: &SendRequest) -> Result<BatchReport> {
     let v = validation::check(request, client.duplicates())?;
-    let (batch_size, concurrency) = client.batch_shape();
-    let pieces: Vec<&[Clean<'_>]> = v.rcpts.chunks(batch_size).collect();
-    let outcomes: Vec<OnceLock<Result<SendResult>>> =
-        pieces.iter().map(|_| OnceLock::new()).collect();
-    let next = AtomicUsize::new(0);
-    let halted: OnceLock<Error> = OnceLock::new();
-    let stop = AtomicBool::new(false);
+    let (batch_size, _) = client.batch_shape();
+    let feeder = SliceFeeder {
+        v: &v,
+        pieces: v.rcpts.chunks(batch_size).collect(),
+        next: AtomicUsize::new(0),
+        credentials: client.credentials(),
+    };
+    Ok(run_pieces(client, &feeder, v.rcpts.len(), None))
+}
 
-    let work = || loop {
-        let i = next.fetch_add(1, Ordering::Relaxed);
-        let Some(piece) = pieces.get(i) else { break };
-        let outcome = if stop.load(Ordering::Acquire) {
-            Err(skipped(halted.get()))
-        } else {
-            let body = wire::encode_body(client.credentials(), &v, piece);
-            let outcome = client.deliver(&body);
+/// The pieces of a validated request held in memory.
+struct SliceFeeder<'a> {
+    v: &'a Validated<'a>,
+    pieces: Vec<&'a [Clean<'a>]>,
+    next: AtomicUsize,
+    credentials: &'a Credentials,
+}
+
+impl Feeder for SliceFeeder<'_> {
+    fn next(&self, encode: bool) -> Option<Piece> {
+        let seq = self.next.fetch_add(1, Ordering::Relaxed);
+        let piece = self.pieces.get(seq)?;
+        Some(Piece {
+            seq,
+            indexes: piece.iter().map(|r| r.index).collect(),
+            body: encode.then(|| wire::encode_body(self.credentials, self.v, piece)),
+        })
+    }
+
+    fn rest(&self) -> Vec<usize> {
+        let from = self.next.load(Ordering::Relaxed).min(self.pieces.len());
+        self.pieces[from..]
+            .iter()
+            .flat_map(|p| p.iter().map(|r| r.index))
+            .collect()
+    }
+
+    fn dropped(&self) -> Vec<usize> {
+        self.v.dropped.clone()
+    }
+}
+
+/// Sends every piece `feeder` gives, `concurrency` at a time, and accounts
+/// for each recipient in the report.
+pub(crate) fn run_pieces(
+    client: &Client,
+    feeder: &dyn Feeder,
+    total: usize,
+    control: Option<&BatchControl>,
+) -> BatchReport {
+    let (_, concurrency) = client.batch_shape();
+    let finished: Mutex<Vec<(Piece, Result<SendResult>)>> = Mutex::new(Vec::new());
+    let counts = Mutex::new(Progress {
+        done: 0,
+        failed: 0,
+        total,
+    });
+    let halted: OnceLock<Error> = OnceLock::new();
+    let cancelled = || control.is_some_and(BatchControl::is_cancelled);
+
+    let work = || {
+        while !cancelled() {
+            let halt = halted.get();
+            let Some(mut piece) = feeder.next(halt.is_none()) else {
+                break;
+            };
+            let outcome = match piece.body.take() {
+                Some(body) => client.deliver(&body),
+                None => Err(skipped(halt)),
+            };
             if let Err(e) = &outcome {
                 // The same key or credit would fail every later piece too.
                 if matches!(e.kind(), ErrorKind::Auth | ErrorKind::InsufficientCredit) {
                     let _ = halted.set(e.clone());
-                    stop.store(true, Ordering::Release);
                 }
             }
-            outcome
-        };
-        let _ = outcomes[i].set(outcome);
+            let progress = {
+                let mut c = counts.lock().unwrap_or_else(|p| p.into_inner());
+                c.done += piece.indexes.len();
+                if outcome.is_err() {
+                    c.failed += piece.indexes.len();
+                }
+                *c
+            };
+            if let Some(report) = control.and_then(|c| c.progress.as_ref()) {
+                report(&progress);
+            }
+            finished
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .push((piece, outcome));
+        }
     };
-    let workers = concurrency.min(pieces.len());
-    if workers <= 1 {
+    let workers = concurrency
+        .min(total.div_ceil(client.batch_shape().0))
+        .max(1);
+    if workers == 1 {
         work();
     } else {
         std::thread::scope(|s| {
@@ -127,20 +276,26 @@ pub(crate) fn run(client: &Client, request: &SendRequest) -> Result<BatchReport>
         });
     }
 
+    let mut finished = finished.into_inner().unwrap_or_else(|p| p.into_inner());
+    finished.sort_by_key(|(piece, _)| piece.seq);
+    let interrupted = cancelled();
+    // Read what was never handed out first: doing so may drop more repeats.
+    let rest = if interrupted {
+        feeder.rest()
+    } else {
+        Vec::new()
+    };
     let mut report = BatchReport {
         status: BatchStatus::Ok,
         totals: Totals::default(),
-        batches: Vec::with_capacity(pieces.len()),
-        not_sent: Vec::new(),
+        batches: Vec::with_capacity(finished.len()),
+        not_sent: feeder.refused(),
         unknown: Vec::new(),
-        dropped: v.dropped.clone(),
+        dropped: feeder.dropped(),
+        interrupted,
     };
-    let mut first = 0;
-    let mut accepted = 0;
-    for (piece, slot) in pieces.iter().zip(outcomes) {
-        let outcome = slot
-            .into_inner()
-            .unwrap_or_else(|| Err(Error::internal("a batch piece was never sent")));
+    let (mut first, mut accepted) = (0, 0);
+    for (piece, outcome) in finished {
         match &outcome {
             Ok(r) => {
                 accepted += 1;
@@ -148,27 +303,28 @@ pub(crate) fn run(client: &Client, request: &SendRequest) -> Result<BatchReport>
                 report.totals.done += r.done.unwrap_or(0);
                 report.totals.inserted += r.inserted.unwrap_or(0);
             }
-            Err(e) => {
-                let list = match e.delivery() {
-                    Delivery::NotSent => &mut report.not_sent,
-                    Delivery::Unknown => &mut report.unknown,
-                };
-                list.extend(piece.iter().map(|r| r.index));
-            }
+            Err(e) => match e.delivery() {
+                Delivery::NotSent => report.not_sent.extend(&piece.indexes),
+                Delivery::Unknown => report.unknown.extend(&piece.indexes),
+            },
         }
         report.batches.push(BatchPiece {
             first,
-            count: piece.len(),
+            count: piece.indexes.len(),
             outcome,
         });
-        first += piece.len();
+        first += piece.indexes.len();
     }
-    report.status = match accepted {
-        n if n == pieces.len() => BatchStatus::Ok,
-        0 => BatchStatus::Error,
-        _ => BatchStatus::Partial,
+    report.not_sent.extend(rest);
+    report.not_sent.sort_unstable();
+    report.status = if accepted == report.batches.len() && report.not_sent.is_empty() {
+        BatchStatus::Ok
+    } else if accepted == 0 {
+        BatchStatus::Error
+    } else {
+        BatchStatus::Partial
     };
-    Ok(report)
+    report
 }
 
 fn skipped(cause: Option<&Error>) -> Error {
@@ -185,13 +341,16 @@ fn skipped(cause: Option<&Error>) -> Error {
 
 impl Serialize for BatchReport {
     fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        let mut m = s.serialize_map(Some(6))?;
+        let mut m = s.serialize_map(None)?;
         m.serialize_entry("status", self.status.as_str())?;
         m.serialize_entry("totals", &self.totals)?;
         m.serialize_entry("batches", &self.batches)?;
         m.serialize_entry("not_sent", &self.not_sent)?;
         m.serialize_entry("unknown", &self.unknown)?;
         m.serialize_entry("dropped", &self.dropped)?;
+        if self.interrupted {
+            m.serialize_entry("interrupted", &true)?;
+        }
         m.end()
     }
 }

@@ -128,6 +128,22 @@ impl Client {
         batch::run(self, request)
     }
 
+    /// Like [`send_batch`](Client::send_batch) for recipients read from
+    /// `source` (a file, say) instead of held in `head`: the source is read
+    /// once to validate everything, then again to send, so memory holds about
+    /// `batch_size × concurrency` recipients. `head` gives the design, opcode
+    /// and category; its own recipients are ignored. `control` can cancel
+    /// (pieces in flight finish; the rest are reported `not_sent`) and
+    /// reports progress.
+    pub fn send_stream<S: crate::stream::RecipientSource>(
+        &self,
+        head: &SendRequest,
+        source: &S,
+        control: &crate::batch::BatchControl,
+    ) -> Result<BatchReport> {
+        crate::stream::run(self, head, source, control)
+    }
+
     /// [`send_batch`](Client::send_batch) for the contract's request JSON.
     pub fn send_batch_json(&self, request_json: &str) -> Result<BatchReport> {
         self.send_batch(&SendRequest::from_json(request_json)?)

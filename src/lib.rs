@@ -75,6 +75,7 @@ mod python;
 mod request;
 mod response;
 mod settings;
+mod stream;
 mod transport;
 mod validation;
 mod wire;
@@ -82,12 +83,13 @@ mod wire;
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
 
-pub use batch::{BatchPiece, BatchReport, BatchStatus, Totals};
+pub use batch::{BatchControl, BatchPiece, BatchReport, BatchStatus, Progress, Totals};
 pub use client::Client;
 pub use error::{Delivery, Error, ErrorKind, Problem, Result};
 pub use request::{Recipient, SendRequest};
 pub use response::SendResult;
 pub use settings::{ClientBuilder, Duplicates, Method, Region};
+pub use stream::{validate_stream, RecipientSource};
 pub use validation::{validate, validate_with};
 
 /// This crate's version, as sent in the `User-Agent`.

@@ -45,6 +45,24 @@ impl Recipient {
         self
     }
 
+    /// Reads one recipient object of the contract's JSON
+    /// (`{"cellphone": "+33612345678", "firstname": "John", "c0": 1}`), as one
+    /// line of a JSON Lines file holds it. `Err` says every problem of its shape.
+    pub fn from_json(json: &str) -> std::result::Result<Recipient, String> {
+        let mut de = serde_json::Deserializer::from_str(json);
+        let read = RecipientSeed::read_one(&mut de)
+            .and_then(|r| de.end().map(|()| r))
+            .map_err(|e| format!("not a JSON object: {e}"))?;
+        read.into_result()
+    }
+
+    /// [`Recipient::from_json`] for an already parsed value.
+    pub fn from_value(value: serde_json::Value) -> std::result::Result<Recipient, String> {
+        RecipientSeed::read_one(value)
+            .map_err(|e| format!("not a recipient object: {e}"))?
+            .into_result()
+    }
+
     /// The number as given.
     pub fn cellphone(&self) -> &str {
         &self.cellphone
@@ -411,6 +429,46 @@ struct RecipientSeed<'p> {
     names: &'p mut Names,
 }
 
+/// One recipient read alone, with the problems of its shape.
+struct ReadOne(Recipient, Vec<Problem>);
+
+impl ReadOne {
+    fn into_result(self) -> std::result::Result<Recipient, String> {
+        let ReadOne(r, problems) = self;
+        if problems.is_empty() {
+            return Ok(r);
+        }
+        Err(problems
+            .iter()
+            .map(|p| {
+                match p
+                    .path
+                    .strip_prefix("rcpts[0]")
+                    .map(|f| f.trim_start_matches('.'))
+                {
+                    Some("") | None => p.message.clone(),
+                    Some(field) => format!("{field}: {}", p.message),
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("; "))
+    }
+}
+
+impl RecipientSeed<'_> {
+    fn read_one<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<ReadOne, D::Error> {
+        let mut problems = Vec::new();
+        let mut names = Names::default();
+        let r = RecipientSeed {
+            index: 0,
+            problems: &mut problems,
+            names: &mut names,
+        }
+        .deserialize(d)?;
+        Ok(ReadOne(r, problems))
+    }
+}
+
 impl<'de> DeserializeSeed<'de> for RecipientSeed<'_> {
     type Value = Recipient;
 
@@ -518,5 +576,26 @@ impl RecipientVisitor<'_> {
             format!("rcpts[{i}]"),
             "must be an object with a cellphone",
         ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn one_recipient_reads_from_json_with_its_problems() {
+        let r = Recipient::from_json(r#"{"cellphone":"+33612345678","c0":12,"x":null}"#).unwrap();
+        assert_eq!(r.cellphone(), "+33612345678");
+        assert_eq!(r.fields().collect::<Vec<_>>(), [("c0", "12")]);
+        let e = Recipient::from_json(r#"{"firstname":"a","c0":[1]}"#).unwrap_err();
+        assert_eq!(e, "c0: must be a string, number or boolean (arrays and objects are refused); cellphone: is required");
+        assert!(Recipient::from_json("[1]")
+            .unwrap_err()
+            .contains("must be an object"));
+        assert!(Recipient::from_json("{")
+            .unwrap_err()
+            .starts_with("not a JSON object"));
+        assert!(Recipient::from_json(r#"{"cellphone":"1"} x"#).is_err());
     }
 }

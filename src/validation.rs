@@ -35,15 +35,38 @@ const SEPARATORS: &[char] = &[' ', '-', '.', '(', ')'];
 /// Checks `req` against every rule, with `policy` for repeated numbers.
 pub(crate) fn check(req: &SendRequest, policy: Duplicates) -> Result<Validated<'_>> {
     let mut p = req.shape_problems.clone();
+    check_head(req, &mut p);
+    if req.rcpts.is_empty() && !p.iter().any(|x| x.path == "rcpts") {
+        p.push(Problem::new("rcpts", "must list at least one recipient"));
+    }
+    let mut rcpts = Vec::with_capacity(req.rcpts.len());
+    for (i, r) in req.rcpts.iter().enumerate() {
+        if let Some(cellphone) = check_recipient(i, r, &mut p) {
+            rcpts.push(Clean {
+                index: i,
+                cellphone,
+                recipient: r,
+            });
+        }
+    }
+    let dropped = apply_duplicates(&mut rcpts, policy, &mut p);
+    fail_on(p)?;
+    Ok(Validated {
+        message: &req.message,
+        rcpts,
+        opcode: req.opcode.as_deref(),
+        category: req.category.as_deref(),
+        dropped,
+    })
+}
 
+/// The rules on everything but the recipients: design ID, opcode, category.
+pub(crate) fn check_head(req: &SendRequest, p: &mut Vec<Problem>) {
     if !is_design_id(&req.message) && !p.iter().any(|x| x.path == "message") {
         p.push(Problem::new(
             "message",
             "must be the design ID: exactly 9 ASCII letters or digits",
         ));
-    }
-    if req.rcpts.is_empty() && !p.iter().any(|x| x.path == "rcpts") {
-        p.push(Problem::new("rcpts", "must list at least one recipient"));
     }
     for (name, value) in [("opcode", &req.opcode), ("category", &req.category)] {
         if let Some(v) = value {
@@ -55,40 +78,49 @@ pub(crate) fn check(req: &SendRequest, policy: Duplicates) -> Result<Validated<'
             }
         }
     }
+}
 
-    let mut rcpts = Vec::with_capacity(req.rcpts.len());
-    for (i, r) in req.rcpts.iter().enumerate() {
-        for name in r.field_names() {
-            if let Some(why) = field_name_problem(name) {
-                p.push(Problem::new(format!("rcpts[{i}].{name}"), why));
-            }
-        }
-        if r.unreadable {
-            continue;
-        }
-        match clean_cellphone(&r.cellphone) {
-            Ok(cellphone) => rcpts.push(Clean {
-                index: i,
-                cellphone,
-                recipient: r,
-            }),
-            Err(why) => p.push(Problem::new(format!("rcpts[{i}].cellphone"), why)),
+/// The rules on recipient `i`; its cleaned number when it has a usable one.
+pub(crate) fn check_recipient<'r>(
+    i: usize,
+    r: &'r Recipient,
+    p: &mut Vec<Problem>,
+) -> Option<Cow<'r, str>> {
+    for name in r.field_names() {
+        if let Some(why) = field_name_problem(name) {
+            p.push(Problem::new(format!("rcpts[{i}].{name}"), why));
         }
     }
-
-    let dropped = apply_duplicates(&mut rcpts, policy, &mut p);
-
-    if !p.is_empty() {
-        p.sort_by_key(|x| request_order(&x.path));
-        return Err(Error::with_problems(ErrorKind::Validation, p));
+    if r.unreadable {
+        return None;
     }
-    Ok(Validated {
-        message: &req.message,
-        rcpts,
-        opcode: req.opcode.as_deref(),
-        category: req.category.as_deref(),
-        dropped,
-    })
+    match clean_cellphone(&r.cellphone) {
+        Ok(cellphone) => Some(cellphone),
+        Err(why) => {
+            p.push(Problem::new(format!("rcpts[{i}].cellphone"), why));
+            None
+        }
+    }
+}
+
+/// A validation error listing `p` in request order, or `Ok` when it is empty.
+pub(crate) fn fail_on(mut p: Vec<Problem>) -> Result<()> {
+    if p.is_empty() {
+        return Ok(());
+    }
+    p.sort_by_key(|x| request_order(&x.path));
+    Err(Error::with_problems(ErrorKind::Validation, p))
+}
+
+/// One number as an exact 8-byte key: its digits after `+` or `00`, with
+/// their count (so `0612…` and `612…` differ). A number has at most 15
+/// digits, so the value fits in 50 bits; no two numbers share a key.
+pub(crate) fn number_key(cleaned: &str) -> u64 {
+    let digits = same_number_key(cleaned);
+    let value = digits
+        .bytes()
+        .fold(0u64, |v, b| v * 10 + u64::from(b - b'0'));
+    value | ((digits.len() as u64) << 56)
 }
 
 /// Where a problem's path stands in a request: message, each recipient in
@@ -99,7 +131,8 @@ fn request_order(path: &str) -> (u8, usize) {
             .strip_prefix('[')
             .and_then(|r| r.split(']').next())
             .and_then(|i| i.parse().ok());
-        return (1, index.map_or(0, |i: usize| i + 1));
+        // A problem with the list as a whole comes after those of its items.
+        return (1, index.map_or(usize::MAX, |i: usize| i));
     }
     match path {
         "message" => (0, 0),
@@ -176,9 +209,9 @@ fn apply_duplicates(
     // (position of the first occurrence, position of a repeat), in `rcpts`.
     let mut repeats: Vec<(usize, usize)> = Vec::new();
     {
-        let mut first: HashMap<&str, usize> = HashMap::with_capacity(rcpts.len());
+        let mut first: HashMap<u64, usize> = HashMap::with_capacity(rcpts.len());
         for (pos, r) in rcpts.iter().enumerate() {
-            match first.entry(same_number_key(r.cellphone.as_ref())) {
+            match first.entry(number_key(&r.cellphone)) {
                 Entry::Occupied(e) => repeats.push((*e.get(), pos)),
                 Entry::Vacant(e) => {
                     e.insert(pos);
@@ -286,6 +319,18 @@ mod tests {
             .unwrap_err()
             .contains("start"));
         assert!(clean_cellphone("3361234\t5678").is_err());
+    }
+
+    #[test]
+    fn number_keys_are_equal_exactly_for_the_same_number() {
+        assert_eq!(number_key("+33612345678"), number_key("0033612345678"));
+        assert_eq!(number_key("+33612345678"), number_key("33612345678"));
+        assert_ne!(number_key("0612345678"), number_key("612345678"));
+        assert_ne!(number_key("+33612345678"), number_key("+33612345679"));
+        assert_ne!(
+            number_key("+999999999999999"),
+            number_key("+99999999999999")
+        );
     }
 
     #[test]

@@ -63,6 +63,8 @@ pub struct SandboxConfig {
     pub endpoint: String,
     /// Answer errors as HTTP 200 with `"code": 400` in the body, as the service sometimes does.
     pub errors_as_http_200: bool,
+    /// Appends each accepted send to this file as one JSON line.
+    pub record: Option<std::path::PathBuf>,
 }
 
 impl Default for SandboxConfig {
@@ -76,6 +78,7 @@ impl Default for SandboxConfig {
             port: 0,
             endpoint: crate::settings::DEFAULT_ENDPOINT.to_owned(),
             errors_as_http_200: false,
+            record: None,
         }
     }
 }
@@ -114,6 +117,12 @@ impl SandboxConfig {
     /// Answers a share of requests with HTTP 500.
     pub fn fail_rate(mut self, rate: f64) -> Self {
         self.fail_rate = rate;
+        self
+    }
+
+    /// Appends each accepted send to `path` as one JSON line.
+    pub fn record(mut self, path: impl Into<std::path::PathBuf>) -> Self {
+        self.record = Some(path.into());
         self
     }
 
@@ -228,6 +237,7 @@ pub struct Stats {
 pub(crate) struct State {
     config: SandboxConfig,
     live: Mutex<Live>,
+    record: Option<Mutex<std::fs::File>>,
 }
 
 #[derive(Debug)]
@@ -266,7 +276,17 @@ impl Sandbox {
                 "fail_rate must be between 0.0 and 1.0",
             ));
         }
+        let record = match &config.record {
+            Some(path) => Some(Mutex::new(
+                std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(path)?,
+            )),
+            None => None,
+        };
         let state = Arc::new(State {
+            record,
             live: Mutex::new(Live {
                 credit: config.credit,
                 latency: config.latency,

@@ -2,6 +2,7 @@
 //! the request, with no I/O, so the HTTP glue holds no logic.
 
 use std::hash::BuildHasher;
+use std::io::Write;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::Deserialize;
@@ -289,7 +290,7 @@ impl State {
             }
             live.credit = Some(credit - done);
         }
-        live.messages.push(RecordedMessage {
+        let recorded = RecordedMessage {
             universe: universe.to_owned(),
             message: message.to_owned(),
             rcpts,
@@ -300,7 +301,17 @@ impl State {
             user_agent: req.user_agent.clone(),
             content_type: req.content_type.clone(),
             field_order: fields.into_iter().map(|(n, _)| n).collect(),
-        });
+        };
+        if let Some(file) = &self.record {
+            // One write per line, under a lock, so that lines never interleave.
+            let mut line = serde_json::to_vec(&recorded).unwrap_or_default();
+            line.push(b'\n');
+            let _ = file
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .write_all(&line);
+        }
+        live.messages.push(recorded);
         drop(live);
         // `inserted` as a string, as the real service sends it.
         Reply::json(

@@ -1,0 +1,186 @@
+//! The command line: subcommands, their flags, and the `SPLIO_*` variables.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Parser)]
+#[command(
+    name = "splio-sms",
+    version,
+    about = "Send SMS through Splio's Trigger SMS API",
+    after_help = "Exit codes: 0 sent, 1 internal error, 2 usage or bad settings, 3 validation, \
+                  4 auth, 5 insufficient credit, 6 partial batch, 7 delivery failure \
+                  (transport, timeout, server, protocol, rate limited), 8 refused by the service, \
+                  130 interrupted."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand)]
+pub enum Command {
+    /// Send a design to recipients given with --to or read from --rcpts FILE.
+    Send(SendArgs),
+    /// Check the same inputs without sending anything.
+    Validate(ValidateArgs),
+    /// Run the local sandbox of the service in the foreground (Ctrl-C stops it).
+    Sandbox(SandboxArgs),
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// A header row (cellphone,firstname,c0,...), then one recipient per row.
+    Csv,
+    /// One JSON array of recipient objects.
+    Json,
+    /// One recipient object per line.
+    Jsonl,
+}
+
+#[derive(Args)]
+pub struct Inputs {
+    /// The design ID (9 letters or digits).
+    #[arg(long, short = 'm', value_name = "ID")]
+    pub message: String,
+    /// A recipient's cellphone; repeat for more.
+    #[arg(long = "to", value_name = "CELLPHONE", conflicts_with = "rcpts")]
+    pub to: Vec<String>,
+    /// A field for every --to recipient, e.g. firstname=John; repeat for more.
+    #[arg(long = "field", value_name = "NAME=VALUE", requires = "to")]
+    pub fields: Vec<String>,
+    /// A recipients file (CSV, JSON array or JSON lines); - reads standard input.
+    #[arg(long, value_name = "FILE", required_unless_present = "to")]
+    pub rcpts: Option<PathBuf>,
+    /// The file's format, when its name does not say (.csv, .json, .jsonl).
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// The Splio operation code of the campaign.
+    #[arg(long)]
+    pub opcode: Option<String>,
+    /// The Splio category of the campaign.
+    #[arg(long)]
+    pub category: Option<String>,
+}
+
+/// Every client setting, as a flag or a `SPLIO_*` variable (flags win), over
+/// an optional JSON settings file.
+#[derive(Args)]
+pub struct Settings {
+    /// A JSON settings file with the contract's names (universe, key, timeout_ms, ...).
+    #[arg(long, value_name = "FILE", env = "SPLIO_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// The universe ID.
+    #[arg(long, env = "SPLIO_UNIVERSE")]
+    pub universe: Option<String>,
+    /// A file holding the API key (else SPLIO_KEY).
+    #[arg(long, value_name = "FILE", env = "SPLIO_KEY_FILE")]
+    pub key_file: Option<PathBuf>,
+    /// Refused: a key on the command line lands in shell history and `ps`.
+    #[arg(long, hide = true)]
+    pub key: Option<String>,
+    #[arg(long, env = "SPLIO_REGION", value_parser = ["eu", "asia"])]
+    pub region: Option<String>,
+    #[arg(long, env = "SPLIO_BASE_URL")]
+    pub base_url: Option<String>,
+    #[arg(long, env = "SPLIO_ENDPOINT")]
+    pub endpoint: Option<String>,
+    #[arg(long, env = "SPLIO_METHOD", value_parser = ["PUT", "POST"])]
+    pub method: Option<String>,
+    #[arg(long, env = "SPLIO_TIMEOUT_MS", value_name = "MS")]
+    pub timeout_ms: Option<u64>,
+    #[arg(long, env = "SPLIO_CONNECT_TIMEOUT_MS", value_name = "MS")]
+    pub connect_timeout_ms: Option<u64>,
+    #[arg(long, env = "SPLIO_MAX_RETRIES")]
+    pub max_retries: Option<u32>,
+    /// Also retry failures whose delivery is unknown (may send twice).
+    #[arg(long, env = "SPLIO_RETRY_UNKNOWN")]
+    pub retry_unknown: bool,
+    #[arg(long, env = "SPLIO_PROXY")]
+    pub proxy: Option<String>,
+    #[arg(long, env = "SPLIO_CA_FILE", value_name = "PEM")]
+    pub ca_file: Option<PathBuf>,
+    /// Allow plain http:// to a host that is not loopback (the key travels in clear).
+    #[arg(long, env = "SPLIO_ALLOW_INSECURE_HTTP")]
+    pub allow_insecure_http: bool,
+    #[arg(long, env = "SPLIO_USER_AGENT_SUFFIX")]
+    pub user_agent_suffix: Option<String>,
+    #[arg(long, env = "SPLIO_DUPLICATES", value_parser = ["reject", "dedupe", "allow"])]
+    pub duplicates: Option<String>,
+    /// Recipients per request when sending a file.
+    #[arg(long, env = "SPLIO_BATCH_SIZE")]
+    pub batch_size: Option<u64>,
+    /// Requests in flight at once when sending a file.
+    #[arg(long, env = "SPLIO_CONCURRENCY")]
+    pub concurrency: Option<u64>,
+}
+
+#[derive(Args)]
+pub struct Output {
+    /// Print the contract's JSON document on stdout instead of a summary.
+    #[arg(long)]
+    pub json: bool,
+    /// No progress bar and no summary (errors still go to stderr).
+    #[arg(long, short = 'q')]
+    pub quiet: bool,
+}
+
+#[derive(Args)]
+pub struct SendArgs {
+    #[command(flatten)]
+    pub inputs: Inputs,
+    #[command(flatten)]
+    pub settings: Settings,
+    #[command(flatten)]
+    pub output: Output,
+    /// Write the report (every recipient's fate) to FILE, even when interrupted.
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+    /// Send only the recipients of --rcpts that REPORT lists as not sent.
+    #[arg(long, value_name = "REPORT", requires = "rcpts")]
+    pub resend_from: Option<PathBuf>,
+    /// With --resend-from, also those whose delivery is unknown (they may get two SMS).
+    #[arg(long, requires = "resend_from")]
+    pub include_unknown: bool,
+}
+
+#[derive(Args)]
+pub struct ValidateArgs {
+    #[command(flatten)]
+    pub inputs: Inputs,
+    /// The duplicates policy to check against.
+    #[arg(long, env = "SPLIO_DUPLICATES", value_parser = ["reject", "dedupe", "allow"], default_value = "reject")]
+    pub duplicates: String,
+    /// Print the contract's JSON document on stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args)]
+pub struct SandboxArgs {
+    /// The loopback port (0: any free one).
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+    /// The universe it accepts.
+    #[arg(long, default_value = "sandbox")]
+    pub universe: String,
+    /// The key it accepts (a test key: no secret).
+    #[arg(long, default_value = "sandbox-key")]
+    pub key: String,
+    /// Accept only these design IDs (repeatable); default any well-formed ID.
+    #[arg(long = "design", value_name = "ID")]
+    pub designs: Vec<String>,
+    /// SMS that can be queued before sends are blocked.
+    #[arg(long)]
+    pub credit: Option<u64>,
+    /// Latency added to every answer.
+    #[arg(long, value_name = "MS", default_value_t = 0)]
+    pub latency_ms: u64,
+    /// Share of requests answered with HTTP 500 (0.0 to 1.0).
+    #[arg(long, default_value_t = 0.0)]
+    pub fail_rate: f64,
+    /// Append every accepted send to this JSON-lines file.
+    #[arg(long, value_name = "FILE")]
+    pub record: Option<PathBuf>,
+}
