@@ -22,9 +22,9 @@ pub struct Cli {
 #[derive(Subcommand)]
 pub enum Command {
     /// Send a design to recipients given with --to or read from --rcpts FILE.
-    Send(SendArgs),
+    Send(Box<SendArgs>),
     /// Check the same inputs without sending anything.
-    Validate(ValidateArgs),
+    Validate(Box<ValidateArgs>),
     /// Run the local sandbox of the service in the foreground (Ctrl-C stops it).
     Sandbox(SandboxArgs),
 }

@@ -88,8 +88,8 @@ fn main() -> ExitCode {
     }));
     let cli = args::Cli::parse();
     let result = match cli.command {
-        args::Command::Send(a) => send::send(a),
-        args::Command::Validate(a) => send::validate(a),
+        args::Command::Send(a) => send::send(*a),
+        args::Command::Validate(a) => send::validate(*a),
         args::Command::Sandbox(a) => sandbox::run(a),
     };
     match result {
