@@ -351,7 +351,7 @@ fn progress_bar(hidden: bool) -> ProgressBar {
     }
     let bar = ProgressBar::new(0);
     if let Ok(style) = ProgressStyle::with_template(
-        "{bar:40} {pos}/{len} recipients sent, {elapsed} elapsed, ~{eta} left {msg}",
+        "{bar:30} {pos}/{len} sent, ~{eta} left {msg}",
     ) {
         bar.set_style(style);
     }
