@@ -26,6 +26,7 @@ lint:
 
 # Not --all-features: test binaries built with pyo3 would need a shared libpython.
 test-rust:
+	bash scripts/need.sh tinyproxy:tinyproxy
 	$(CARGO) test --features cli
 
 test-c: lib sandbox-bin

@@ -124,6 +124,9 @@ pub struct Error {
     attempts: u32,
     problems: Vec<Problem>,
     retry_after: Option<Duration>,
+    /// Set for failures that will not pass by waiting (a certificate the
+    /// roots do not vouch for): never retried automatically.
+    lasting: bool,
 }
 
 impl Error {
@@ -136,7 +139,14 @@ impl Error {
             attempts: 0,
             problems: Vec::new(),
             retry_after: None,
+            lasting: false,
         }
+    }
+
+    /// Marks a failure that will not pass by itself.
+    pub(crate) fn lasting(mut self) -> Self {
+        self.lasting = true;
+        self
     }
 
     /// An error found before any I/O: nothing was sent.
@@ -228,7 +238,8 @@ impl Error {
     /// Whether the failure may pass by itself, so that sending again after a
     /// pause is worth it and cannot double an SMS.
     pub(crate) fn is_transient_not_sent(&self) -> bool {
-        self.delivery == Delivery::NotSent
+        !self.lasting
+            && self.delivery == Delivery::NotSent
             && matches!(
                 self.kind,
                 ErrorKind::Transport | ErrorKind::Timeout | ErrorKind::RateLimited

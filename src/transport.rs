@@ -137,7 +137,13 @@ impl Transport {
                 ErrorKind::Transport,
                 format!("could not resolve the host of {url}"),
             ),
-            ureq::Error::Io(io) => (ErrorKind::Transport, io_message(url, &io, wrote)),
+            ureq::Error::Io(io) => {
+                match io.get_ref().and_then(|e| e.downcast_ref::<rustls::Error>()) {
+                    Some(tls) => return tls_error(url, tls, delivery),
+                    None => (ErrorKind::Transport, io_message(url, &io, wrote)),
+                }
+            }
+            ureq::Error::Rustls(tls) => return tls_error(url, &tls, delivery),
             ureq::Error::ConnectionFailed => {
                 (ErrorKind::Transport, format!("could not connect to {url}"))
             }
@@ -158,6 +164,19 @@ impl Transport {
             ),
         };
         Error::new(kind, delivery, message)
+    }
+}
+
+/// A TLS failure; one about the certificate will not pass by retrying.
+fn tls_error(url: &str, e: &rustls::Error, delivery: Delivery) -> Error {
+    let error = Error::new(
+        ErrorKind::Transport,
+        delivery,
+        format!("TLS with {url} failed: {e}"),
+    );
+    match e {
+        rustls::Error::InvalidCertificate(_) => error.lasting(),
+        _ => error,
     }
 }
 

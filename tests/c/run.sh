@@ -10,11 +10,7 @@ lib=$root/target/release
 build=$root/target/c-tests
 mkdir -p "$build"
 
-need() { command -v "$1" >/dev/null || { echo "installing $2"; apt-get update -qq && apt-get install -y -qq "$2" >/dev/null; }; }
-need cc gcc
-need c++ g++
-need valgrind valgrind
-need pkg-config pkg-config
+bash scripts/need.sh cc:gcc c++:g++ valgrind:valgrind pkg-config:pkg-config
 
 CWARN="-Wall -Wextra -Werror -pedantic"
 echo "== compile: C11 suite, C++17 wrapper test, header alone as C++17"

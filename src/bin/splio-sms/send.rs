@@ -350,9 +350,8 @@ fn progress_bar(hidden: bool) -> ProgressBar {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::new(0);
-    if let Ok(style) = ProgressStyle::with_template(
-        "{bar:30} {pos}/{len} sent, ~{eta} left {msg}",
-    ) {
+    if let Ok(style) = ProgressStyle::with_template("{bar:30} {pos}/{len} sent, ~{eta} left {msg}")
+    {
         bar.set_style(style);
     }
     bar
