@@ -151,7 +151,7 @@ impl Transport {
                 ErrorKind::Transport,
                 format!("the proxy refused the connection to {url}: {why}"),
             ),
-            e @ (ureq::Error::Tls(_) | ureq::Error::Rustls(_) | ureq::Error::Pem(_)) => {
+            e @ (ureq::Error::Tls(_) | ureq::Error::Pem(_)) => {
                 (ErrorKind::Transport, format!("TLS with {url} failed: {e}"))
             }
             e @ (ureq::Error::Protocol(_) | ureq::Error::LargeResponseHeader(..)) => (
