@@ -12,7 +12,7 @@ RELEASE := target/release
 VENV := target/venv
 PYTHON := $(VENV)/bin/python
 
-.PHONY: bench-cli bench-python wheel test-python bench-loop all test test-rust test-c lint lib sandbox-bin header install bench quickstart clean
+.PHONY: soak bench-cli bench-python wheel test-python bench-loop all test test-rust test-c lint lib sandbox-bin header install bench quickstart clean
 
 all: lib examples/c/send
 
@@ -59,6 +59,10 @@ examples/c/send: examples/c/send.c include/splio_sms.h lib
 
 examples/c/send_loop: examples/c/send_loop.c include/splio_sms.h lib
 	$(CC) -std=c11 -Wall -Wextra -O2 $< -Iinclude -L$(RELEASE) -Wl,-rpath,$(abspath $(RELEASE)) -lsplio_sms -o $@
+
+# The long soak: 100,000 sends through the C ABI, then 8 threads x 10,000.
+soak: lib sandbox-bin
+	SOAK_SENDS=100000 SOAK_THREAD_SENDS=10000 bash tests/c/run.sh
 
 # Sequential sends/s through the C ABI and the Rust API, against one sandbox.
 bench-loop: examples/c/send_loop sandbox-bin

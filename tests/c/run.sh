@@ -13,8 +13,11 @@ mkdir -p "$build"
 bash scripts/need.sh cc:gcc c++:g++ valgrind:valgrind pkg-config:pkg-config
 
 CWARN="-Wall -Wextra -Werror -pedantic"
-echo "== compile: C11 suite, C++17 wrapper test, header alone as C++17"
+SOAK_SENDS=${SOAK_SENDS:-20000}
+SOAK_THREAD_SENDS=${SOAK_THREAD_SENDS:-1000}
+echo "== compile: C11 suite, soak, C++17 wrapper test, header alone as C++17"
 cc -std=c11 $CWARN -g -Iinclude tests/c/test_splio.c -L"$lib" -Wl,-rpath,"$lib" -lsplio_sms -lpthread -o "$build/test_splio"
+cc -std=c11 $CWARN -O2 -Iinclude tests/c/soak.c -L"$lib" -Wl,-rpath,"$lib" -lsplio_sms -lpthread -o "$build/soak"
 c++ -std=c++17 $CWARN -g -Iinclude -Ibindings/cpp tests/cpp/test_wrapper.cpp -L"$lib" -Wl,-rpath,"$lib" -lsplio_sms -o "$build/test_wrapper"
 echo '#include "splio_sms.h"' | c++ -std=c++17 $CWARN -Iinclude -x c++ -fsyntax-only -
 echo '#include "splio_sms.h"' | cc -std=c99 $CWARN -Iinclude -x c -fsyntax-only -
@@ -37,6 +40,9 @@ echo "== C suite"
 "$build/test_splio"
 echo "== C++ wrapper"
 "$build/test_wrapper"
+
+echo "== soak: $SOAK_SENDS sends, then 8 threads x $SOAK_THREAD_SENDS, one client"
+"$build/soak" "$SOAK_SENDS" "$SOAK_THREAD_SENDS"
 
 echo "== C suite under valgrind (no leak, no invalid access)"
 SPLIO_TEST_SENDS=5 valgrind --quiet --error-exitcode=99 --leak-check=full \
