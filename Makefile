@@ -12,7 +12,7 @@ RELEASE := target/release
 VENV := target/venv
 PYTHON := $(VENV)/bin/python
 
-.PHONY: soak bench-cli bench-python wheel test-python bench-loop all test test-rust test-c lint lib sandbox-bin header install bench quickstart clean
+.PHONY: python-install soak bench-cli bench-python wheel test-python bench-loop all test test-rust test-c lint lib sandbox-bin header install bench quickstart clean
 
 all: lib examples/c/send
 
@@ -42,10 +42,13 @@ $(VENV)/.ready:
 
 wheel: $(VENV)/.ready
 	rm -f target/wheels/splio_sms-*.whl
-	cd bindings/python && ../../$(VENV)/bin/maturin build --release -o ../../target/wheels
+	# Its own target directory: the Python build of libsplio_sms.so must not replace the C one.
+	cd bindings/python && ../../$(VENV)/bin/maturin build --release --target-dir ../../target/python -o ../../target/wheels
 
-test-python: wheel
+python-install: wheel
 	$(PYTHON) -m pip install -q --force-reinstall --no-deps target/wheels/splio_sms-$(VERSION)-cp39-abi3-*.whl
+
+test-python: python-install
 	cd bindings/python && ../../$(PYTHON) -m pytest -q
 
 lib:
@@ -92,8 +95,13 @@ install: lib
 quickstart:
 	$(CARGO) run --example quickstart
 
-bench:
-	$(CARGO) bench --bench client_side
+# Everything beside wrk, libcurl and requests, written to BENCHMARKS.md (installs
+# nginx, wrk and libcurl's headers from the distribution when missing).
+bench: lib sandbox-bin examples/c/send_loop python-install
+	bash scripts/need.sh nginx:nginx-light wrk:wrk curl-config:libcurl4-openssl-dev
+	$(CC) -std=c11 -O2 bench/curl_loop.c $$(curl-config --cflags --libs) -o $(RELEASE)/curl_loop
+	$(CARGO) build --release --example send_loop --example send_threads --example batch_100k
+	python3 bench/run.py
 
 clean:
 	$(CARGO) clean

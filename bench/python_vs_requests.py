@@ -7,6 +7,7 @@ sandbox). Three alternating rounds; prints each and the medians.
 """
 
 import json
+import os
 import pathlib
 import subprocess
 import statistics
@@ -58,15 +59,20 @@ def with_requests(base_url):
 
 def main():
     ours, theirs = [], []
-    server = subprocess.Popen([str(SANDBOX)], stdout=subprocess.PIPE, text=True)
-    try:
+    # BASE_URL: another server (make bench passes its nginx); else a sandbox process.
+    server = None
+    base_url = os.environ.get("BASE_URL")
+    if not base_url:
+        server = subprocess.Popen([str(SANDBOX)], stdout=subprocess.PIPE, text=True)
         base_url = server.stdout.readline().strip()
-        for round_ in range(1, 4):
+    try:
+        for round_ in range(1, int(os.environ.get("ROUNDS", "3")) + 1):
             ours.append(with_splio(base_url))
             theirs.append(with_requests(base_url))
             print(f"round {round_}: splio_sms {ours[-1]:.0f} sends/s, requests {theirs[-1]:.0f} sends/s")
     finally:
-        server.kill()
+        if server:
+            server.kill()
     a, b = statistics.median(ours), statistics.median(theirs)
     print(f"median: splio_sms {a:.0f} sends/s, requests.Session {b:.0f} sends/s, ratio {a / b:.1f}x")
 

@@ -111,7 +111,7 @@ const _: () = {
     send_sync::<BatchReport>();
 };
 
-/// Entry points for the benchmarks; not part of the API.
+/// Entry points for the benchmarks and fuzz targets; not part of the API.
 #[doc(hidden)]
 pub mod bench_support {
     use crate::response::{self, Answer, Body};
@@ -125,11 +125,25 @@ pub mod bench_support {
 
     /// Reads an answer body as a send does.
     pub fn read_answer(status: u16, body: &[u8]) -> Result<crate::SendResult> {
+        read_answer_with(status, None, None, body)
+    }
+
+    /// Reads an answer with its `Retry-After` and `Location` headers as a send does.
+    pub fn read_answer_with(
+        status: u16,
+        retry_after: Option<&str>,
+        location: Option<&str>,
+        body: &[u8],
+    ) -> Result<crate::SendResult> {
         let answer = Answer {
             status,
-            retry_after: None,
-            location: None,
-            body: Body::Read(body.to_vec()),
+            retry_after: retry_after.map(str::to_owned),
+            location: location.map(str::to_owned),
+            body: if body.len() as u64 > response::MAX_BODY {
+                Body::TooLarge
+            } else {
+                Body::Read(body.to_vec())
+            },
         };
         response::read(&answer, "http://127.0.0.1/")
     }

@@ -10,10 +10,13 @@
 #![forbid(unsafe_code)]
 
 use std::cell::Cell;
+use std::collections::HashMap;
 use std::fmt;
 use std::io;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
-use ureq::unversioned::resolver::DefaultResolver;
+use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
 use ureq::unversioned::transport::{
     Buffers, ConnectionDetails, Connector, DefaultConnector, NextTimeout,
     Transport as UreqTransport,
@@ -67,7 +70,7 @@ impl Transport {
         }
         let connector = DefaultConnector::new().chain(WriteWitness);
         Ok(Transport {
-            agent: Agent::with_parts(config.build(), connector, DefaultResolver::default()),
+            agent: Agent::with_parts(config.build(), connector, CachingResolver::default()),
             url: b.url(),
             method: b.method,
         })
@@ -271,5 +274,49 @@ impl<T: UreqTransport> UreqTransport for Witnessed<T> {
 
     fn is_tls(&self) -> bool {
         self.0.is_tls()
+    }
+}
+
+/// How long a host's addresses are reused, as libcurl does by default.
+const DNS_CACHE: Duration = Duration::from_secs(60);
+
+/// ureq resolves the host on every request, on a new thread when a timeout
+/// is set: one thread spawned per send, most of a loopback send's cost. This
+/// keeps each host's addresses for [`DNS_CACHE`] (failures are not kept).
+#[derive(Debug, Default)]
+struct CachingResolver {
+    inner: DefaultResolver,
+    cache: Mutex<HashMap<String, (ResolvedSocketAddrs, Instant)>>,
+}
+
+impl Resolver for CachingResolver {
+    fn resolve(
+        &self,
+        uri: &ureq::http::Uri,
+        config: &ureq::config::Config,
+        timeout: NextTimeout,
+    ) -> std::result::Result<ResolvedSocketAddrs, ureq::Error> {
+        let key = match (uri.scheme(), uri.authority()) {
+            (Some(scheme), Some(authority)) => DefaultResolver::host_and_port(scheme, authority),
+            _ => None,
+        };
+        let Some(key) = key else {
+            return self.inner.resolve(uri, config, timeout);
+        };
+        let now = Instant::now();
+        if let Some((addrs, at)) = self.cache().get(&key) {
+            if now.duration_since(*at) < DNS_CACHE {
+                return Ok(addrs.clone());
+            }
+        }
+        let addrs = self.inner.resolve(uri, config, timeout)?;
+        self.cache().insert(key, (addrs.clone(), now));
+        Ok(addrs)
+    }
+}
+
+impl CachingResolver {
+    fn cache(&self) -> std::sync::MutexGuard<'_, HashMap<String, (ResolvedSocketAddrs, Instant)>> {
+        self.cache.lock().unwrap_or_else(|p| p.into_inner())
     }
 }

@@ -1,0 +1,231 @@
+#!/usr/bin/env python3
+"""`make bench`: splio-sms beside wrk, libcurl and requests, against one fast
+local nginx that answers the service's success document; threads sharing a
+client; a 100,000-recipient batch against a sandbox adding 50 ms per answer;
+and the client-side cost of a 1,000-recipient send. Each figure is the median
+of ROUNDS rounds (contenders interleaved within a round); the table goes to
+stdout and to BENCHMARKS.md.
+"""
+
+import os
+import pathlib
+import platform
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from urllib.parse import urlencode
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+REL = ROOT / "target" / "release"
+ROUNDS = int(os.environ.get("ROUNDS", "3"))
+N = int(os.environ.get("N", "20000"))
+PY = ROOT / "target" / "venv" / "bin" / "python"
+ANSWER = '{"status":"ok","result":{"done":1,"inserted":"1","campaign_id":"6tJglf8zd","todo":1},"message":"ok","code":200}'
+RCPTS = '[{"cellphone":"+33612345678","firstname":"John"}]'
+BODY = urlencode({"universe": "sandbox", "key": "sandbox-key", "message": "AbCdEf123", "rcpts": RCPTS})
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_port(port):
+    for _ in range(200):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"nothing listens on {port}")
+
+
+def start_nginx(tmp):
+    port = free_port()
+    conf = pathlib.Path(tmp) / "nginx.conf"
+    user = "user root;" if os.geteuid() == 0 else ""
+    answer = ANSWER.replace("'", "\\'")
+    conf.write_text(f"""
+{user}
+worker_processes 1;
+daemon off;
+pid {tmp}/nginx.pid;
+error_log {tmp}/error.log;
+events {{ worker_connections 256; }}
+http {{
+    access_log off;
+    client_body_temp_path {tmp}/body;
+    keepalive_requests 10000000;
+    server {{
+        listen 127.0.0.1:{port};
+        location / {{
+            default_type application/json;
+            return 200 '{answer}';
+        }}
+    }}
+}}
+""")
+    proc = subprocess.Popen(["nginx", "-p", tmp, "-c", str(conf)], stderr=subprocess.DEVNULL)
+    wait_port(port)
+    return proc, f"http://127.0.0.1:{port}/api/triggersms/"
+
+
+def start_sandbox(latency_ms):
+    proc = subprocess.Popen(
+        [str(REL / "examples" / "sandbox"), "--latency-ms", str(latency_ms)],
+        stdout=subprocess.PIPE, text=True,
+    )
+    return proc, proc.stdout.readline().strip()
+
+
+def rate(cmd, pattern=r"= (\d+) sends/s", env=None):
+    out = subprocess.run(cmd, capture_output=True, text=True, env=env, check=True).stdout
+    m = re.search(pattern, out)
+    if not m:
+        raise RuntimeError(f"no figure in {cmd[0]}: {out}")
+    return float(m.group(1))
+
+
+def measured(cmd):
+    """Wall time and peak RSS (MiB) of one run of cmd."""
+    start = time.perf_counter()
+    child = subprocess.Popen(cmd, stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(child.pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"{cmd[0]} failed")
+    return time.perf_counter() - start, usage.ru_maxrss / 1024
+
+
+def client_side_us():
+    out = subprocess.run(
+        ["cargo", "bench", "--bench", "client_side", "--", "--warm-up-time", "1",
+         "--measurement-time", "4", "read_validate_encode"],
+        cwd=ROOT, capture_output=True, text=True, check=True,
+    ).stdout
+    m = re.search(r"time:\s+\[\S+ \S+ (\S+) (\S+)", out)
+    value, unit = float(m.group(1)), m.group(2)
+    return value * {"ns": 1e-3, "µs": 1, "us": 1, "ms": 1e3}[unit]
+
+
+def machine():
+    cpu = "unknown CPU"
+    try:
+        for line in open("/proc/cpuinfo"):
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    return f"{os.cpu_count()} cores ({cpu}), {mem:.0f} GiB, Linux {platform.release()}"
+
+
+def main():
+    curl_loop = REL / "curl_loop"
+    results = {}
+
+    def add(name, value):
+        results.setdefault(name, []).append(value)
+        print(f"  {name}: {value:,.1f}", flush=True)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        lua = pathlib.Path(tmp) / "put.lua"
+        lua.write_text(
+            'wrk.method = "PUT"\n'
+            f"wrk.body = {BODY!r}\n".replace("'", '"')
+            + 'wrk.headers["Content-Type"] = "application/x-www-form-urlencoded; charset=utf-8"\n'
+        )
+        body_file = pathlib.Path(tmp) / "body"
+        body_file.write_text(BODY)
+        nginx, url = start_nginx(tmp)
+        endpoint = url + "nph-4.pl"
+        try:
+            for r in range(1, ROUNDS + 1):
+                print(f"round {r} of {ROUNDS} (sequential sends/s against nginx)", flush=True)
+                add("wrk -t1 -c1 (ceiling)", rate(["wrk", "-t1", "-c1", "-d5s", "-s", str(lua), endpoint],
+                                                  r"Requests/sec:\s+([\d.]+)"))
+                add("libcurl, one easy handle", rate([str(curl_loop), endpoint, str(body_file), str(N)]))
+                add("splio-sms C ABI", rate([str(ROOT / "examples" / "c" / "send_loop"), url, str(N)]))
+                add("splio-sms Rust API", rate([str(REL / "examples" / "send_loop"), url, str(N)]))
+                py = subprocess.run(
+                    [str(PY), str(ROOT / "bench" / "python_vs_requests.py"), str(N // 4)],
+                    capture_output=True, text=True, check=True,
+                    env=dict(os.environ, BASE_URL=url, ROUNDS="1"),
+                ).stdout
+                m = re.search(r"median: splio_sms (\d+) sends/s, requests.Session (\d+)", py)
+                add("requests.Session", float(m.group(2)))
+                add("splio-sms Python", float(m.group(1)))
+                for t in (1, 2, 4, 8):
+                    add(f"splio-sms Rust, {t} thread(s), one client",
+                        rate([str(REL / "examples" / "send_threads"), url, str(t), str(N)]))
+        finally:
+            nginx.kill()
+
+    print("batch of 100,000 against a sandbox adding 50 ms per answer", flush=True)
+    sandbox, sandbox_url = start_sandbox(50)
+    try:
+        for _ in range(ROUNDS):
+            secs, rss = measured([str(REL / "examples" / "batch_100k"), sandbox_url])
+            add("batch 100k: seconds", secs)
+            add("batch 100k: peak RSS MiB", rss)
+    finally:
+        sandbox.kill()
+    print("client-side cost of one 1,000-recipient send (criterion)", flush=True)
+    add("client side, 1,000 recipients: µs", client_side_us())
+
+    med = {k: statistics.median(v) for k, v in results.items()}
+    ceiling = med["wrk -t1 -c1 (ceiling)"]
+    ideal = 100 * 0.050 / 4
+    rows = [
+        ("wrk -t1 -c1 (ceiling)", f"{ceiling:,.0f} sends/s", "1.00 of ceiling"),
+        ("libcurl, one easy handle", f"{med['libcurl, one easy handle']:,.0f} sends/s",
+         f"{med['libcurl, one easy handle'] / ceiling:.2f} of ceiling"),
+        ("splio-sms C ABI", f"{med['splio-sms C ABI']:,.0f} sends/s",
+         f"{med['splio-sms C ABI'] / med['libcurl, one easy handle']:.2f}× libcurl (target ≥ 1.0), "
+         f"{med['splio-sms C ABI'] / ceiling:.2f} of ceiling (target ≥ 0.70)"),
+        ("splio-sms Rust API", f"{med['splio-sms Rust API']:,.0f} sends/s",
+         f"{med['splio-sms Rust API'] / ceiling:.2f} of ceiling"),
+        ("requests.Session", f"{med['requests.Session']:,.0f} sends/s", ""),
+        ("splio-sms Python", f"{med['splio-sms Python']:,.0f} sends/s",
+         f"{med['splio-sms Python'] / med['requests.Session']:.1f}× requests (target ≥ 4)"),
+    ]
+    one = med["splio-sms Rust, 1 thread(s), one client"]
+    for t in (1, 2, 4, 8):
+        v = med[f"splio-sms Rust, {t} thread(s), one client"]
+        rows.append((f"splio-sms, {t} thread(s) sharing one client", f"{v:,.0f} sends/s", f"{v / one:.2f}× one thread"))
+    b = med["batch 100k: seconds"]
+    rows.append(("send_batch 100,000 (1,000 × 100, 4 in flight, +50 ms)", f"{b:.2f} s",
+                 f"ideal {ideal:.2f} s: {b / ideal:.2f}× (target ≤ 1.20); peak RSS {med['batch 100k: peak RSS MiB']:.0f} MiB"))
+    rows.append(("client side of one 1,000-recipient send", f"{med['client side, 1,000 recipients: µs']:,.0f} µs",
+                 "read JSON + validate + encode"))
+
+    width = max(len(r[0]) for r in rows)
+    print()
+    for name, value, ratio in rows:
+        print(f"{name:<{width}}  {value:>16}  {ratio}")
+    table = "\n".join(f"| {n} | {v} | {r} |" for n, v, r in rows)
+    (ROOT / "BENCHMARKS.md").write_text(f"""# Benchmarks
+
+Written by `make bench` on {time.strftime('%Y-%m-%d')}: {machine()}.
+Medians of {ROUNDS} rounds; sequential loops make {N:,} sends of the same PUT form
+body over one keep-alive connection to nginx (from the distribution, one
+worker, `return 200` with the service's success document), on loopback.
+
+| what | median | ratio |
+| --- | --- | --- |
+{table}
+
+Every round's figures are printed by `make bench`. The batch runs against the
+project's sandbox (its own process) adding 50 ms to every answer; the
+client-side cost comes from `cargo bench --bench client_side`.
+""")
+    print("\nwritten to BENCHMARKS.md")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
