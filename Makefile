@@ -3,7 +3,8 @@
 #   make test         every suite: fmt, clippy, Rust, C/C++ (with valgrind), Python
 #   make header       regenerate include/splio_sms.h after changing src/ffi
 #   make install      PREFIX=/usr/local: header, shared + static library, pkg-config file
-#   make bench        the benchmarks (not part of make test)
+#   make bench        the benchmarks, written to BENCHMARKS.md (not part of make test)
+#   make fuzz         the fuzz targets; make soak: the long soak
 
 CARGO ?= cargo
 PREFIX ?= /usr/local
@@ -12,7 +13,7 @@ RELEASE := target/release
 VENV := target/venv
 PYTHON := $(VENV)/bin/python
 
-.PHONY: python-install soak bench-cli bench-python wheel test-python bench-loop all test test-rust test-c lint lib sandbox-bin header install bench quickstart clean
+.PHONY: fuzz python-install soak bench-cli bench-python wheel test-python bench-loop all test test-rust test-c lint lib sandbox-bin header install bench quickstart clean
 
 all: lib examples/c/send
 
@@ -81,6 +82,17 @@ bench-cli:
 	$(CARGO) build --release --features cli
 	python3 bench/cli_100k.py 0
 	python3 bench/cli_100k.py 50
+
+# Fuzzing with cargo-fuzz (libFuzzer) on the stable toolchain, each target for
+# FUZZ_SECONDS; the corpus under fuzz/corpus is kept small (cmin) and checked in.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := settings_json request_json answer
+fuzz:
+	command -v cargo-fuzz >/dev/null 2>&1 || $(CARGO) install cargo-fuzz --locked
+	for t in $(FUZZ_TARGETS); do \
+		RUSTC_BOOTSTRAP=1 $(CARGO) fuzz run $$t -- -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=2048 || exit 1; \
+		RUSTC_BOOTSTRAP=1 $(CARGO) fuzz cmin $$t >/dev/null 2>&1 || exit 1; \
+	done
 
 header:
 	SPLIO_UPDATE_HEADER=1 $(CARGO) test --test c_header

@@ -223,7 +223,8 @@ worker, `return 200` with the service's success document), on loopback.
 Every round's figures are printed by `make bench`. The batch runs against the
 project's sandbox (its own process) adding 50 ms to every answer; the
 client-side cost comes from `cargo bench --bench client_side`.
-""")
+
+""" + (ROOT / "bench" / "FINDINGS.md").read_text())
     print("\nwritten to BENCHMARKS.md")
 
 
