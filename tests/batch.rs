@@ -2,7 +2,6 @@
 
 mod common;
 
-use std::collections::HashMap;
 use std::time::Duration;
 
 use common::*;
@@ -19,19 +18,6 @@ fn batch_client(sandbox: &Sandbox, size: usize, concurrency: usize) -> Client {
         .concurrency(concurrency)
         .build()
         .unwrap()
-}
-
-/// How many SMS each number got, over everything the sandbox accepted.
-fn received(sandbox: &Sandbox) -> HashMap<String, usize> {
-    let mut count = HashMap::new();
-    for m in sandbox.messages() {
-        for r in m.rcpts {
-            *count
-                .entry(r["cellphone"].as_str().unwrap().to_owned())
-                .or_default() += 1;
-        }
-    }
-    count
 }
 
 #[test]

@@ -3,7 +3,6 @@
 
 mod common;
 
-use std::collections::HashMap;
 use std::io::{BufRead, BufReader, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -77,18 +76,6 @@ fn csv(n: usize) -> String {
         s.push_str(&format!("+336{i:08},Name {i},{i}\n"));
     }
     s
-}
-
-fn received(sandbox: &Sandbox) -> HashMap<String, usize> {
-    let mut count = HashMap::new();
-    for m in sandbox.messages() {
-        for r in m.rcpts {
-            *count
-                .entry(r["cellphone"].as_str().unwrap().to_owned())
-                .or_default() += 1;
-        }
-    }
-    count
 }
 
 fn read_json(path: &Path) -> Value {

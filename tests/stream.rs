@@ -3,7 +3,6 @@
 
 mod common;
 
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -18,18 +17,6 @@ type Item = Result<Recipient, String>;
 
 fn head() -> SendRequest {
     SendRequest::new(DESIGN)
-}
-
-fn received(sandbox: &Sandbox) -> HashMap<String, usize> {
-    let mut count = HashMap::new();
-    for m in sandbox.messages() {
-        for r in m.rcpts {
-            *count
-                .entry(r["cellphone"].as_str().unwrap().to_owned())
-                .or_default() += 1;
-        }
-    }
-    count
 }
 
 #[test]

@@ -45,3 +45,16 @@ pub fn closed_port() -> u16 {
     let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     l.local_addr().unwrap().port()
 }
+
+/// How many SMS each number got, over everything the sandbox accepted.
+pub fn received(sandbox: &Sandbox) -> std::collections::HashMap<String, usize> {
+    let mut count = std::collections::HashMap::new();
+    for m in sandbox.messages() {
+        for r in m.rcpts {
+            *count
+                .entry(r["cellphone"].as_str().unwrap().to_owned())
+                .or_default() += 1;
+        }
+    }
+    count
+}
