@@ -89,17 +89,11 @@ pub unsafe extern "C" fn splio_client_send(
     out_json: *mut *mut c_char,
 ) -> splio_status {
     boundary(out_json, || {
-        // SAFETY: NULL or a live handle from splio_client_new, per the contract.
-        let Some(client) = (unsafe { client.as_ref() }) else {
-            return null("client");
-        };
-        // SAFETY: the caller passes NULL or a NUL-terminated string (checked by c_str).
-        match unsafe { c_str(request_json, "request_json") }
-            .and_then(|r| client.client.send_json(r))
-        {
-            Ok(result) => (splio_status::SPLIO_OK, result.to_json()),
-            Err(e) => failure(&e),
-        }
+        // SAFETY: forwarded from this function's contract.
+        unsafe { with_request(client, request_json, |c, r| c.send_json(r)) }.map_or_else(
+            |e| failure(&e),
+            |result| (splio_status::SPLIO_OK, result.to_json()),
+        )
     })
 }
 
@@ -126,14 +120,8 @@ pub unsafe extern "C" fn splio_client_send_batch(
     out_json: *mut *mut c_char,
 ) -> splio_status {
     boundary(out_json, || {
-        // SAFETY: NULL or a live handle from splio_client_new, per the contract.
-        let Some(client) = (unsafe { client.as_ref() }) else {
-            return null("client");
-        };
-        // SAFETY: the caller passes NULL or a NUL-terminated string (checked by c_str).
-        let report = unsafe { c_str(request_json, "request_json") }
-            .and_then(|r| client.client.send_batch_json(r));
-        match report {
+        // SAFETY: forwarded from this function's contract.
+        match unsafe { with_request(client, request_json, |c, r| c.send_batch_json(r)) } {
             Ok(report) => {
                 let status = match report.status {
                     BatchStatus::Ok => splio_status::SPLIO_OK,
@@ -151,6 +139,23 @@ pub unsafe extern "C" fn splio_client_send_batch(
             Err(e) => failure(&e),
         }
     })
+}
+
+/// Checks the client handle and reads the request text, then runs `f` on them.
+///
+/// # Safety
+/// `client` is NULL or a live handle; `request_json` NULL or NUL-terminated.
+unsafe fn with_request<T>(
+    client: *const splio_client,
+    request_json: *const c_char,
+    f: impl FnOnce(&Client, &str) -> crate::Result<T>,
+) -> crate::Result<T> {
+    // SAFETY: NULL or a live handle from splio_client_new, per the contract.
+    let client = unsafe { client.as_ref() }
+        .ok_or_else(|| crate::Error::invalid_argument("client is NULL"))?;
+    // SAFETY: the caller passes NULL or a NUL-terminated string (checked by c_str).
+    let request = unsafe { c_str(request_json, "request_json") }?;
+    f(&client.client, request)
 }
 
 /// Checks a request JSON without sending it, refusing repeated numbers (the
