@@ -118,10 +118,8 @@ impl Client {
         category: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<SendResult> {
         let request = convert::request(message, rcpts, opcode, category)?;
-        let client = &self.inner;
-        py.detach(|| client.send(&request))
+        self.detached(py, |c| c.send(&request))
             .map(SendResult::from)
-            .map_err(|e| errors::to_py(py, &e))
     }
 
     /// Sends in `batch_size` pieces, `concurrency` at a time; returns a `BatchReport`
@@ -136,10 +134,8 @@ impl Client {
         category: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<BatchReport> {
         let request = convert::request(message, rcpts, opcode, category)?;
-        let client = &self.inner;
-        py.detach(|| client.send_batch(&request))
+        self.detached(py, |c| c.send_batch(&request))
             .map(BatchReport::from)
-            .map_err(|e| errors::to_py(py, &e))
     }
 
     fn __repr__(&self, py: Python<'_>) -> String {
@@ -148,6 +144,19 @@ impl Client {
             convert::py_repr(py, self.inner.universe()),
             convert::py_repr(py, self.inner.url())
         )
+    }
+}
+
+impl Client {
+    /// Runs `f` with the GIL released (a send waits on the network), then
+    /// turns its error into the package's exception.
+    fn detached<T: Send>(
+        &self,
+        py: Python<'_>,
+        f: impl FnOnce(&crate::Client) -> crate::Result<T> + Send,
+    ) -> PyResult<T> {
+        let client = &self.inner;
+        py.detach(|| f(client)).map_err(|e| errors::to_py(py, &e))
     }
 }
 
