@@ -92,6 +92,16 @@ impl BatchReport {
     pub fn to_json(&self) -> String {
         serde_json::to_string(self).unwrap_or_default()
     }
+
+    /// The error that stands for a batch where no piece was accepted: its
+    /// first failed piece's. `None` when some piece was accepted. Every face
+    /// turns this into its status or exit code, so they agree.
+    pub fn first_error(&self) -> Option<&Error> {
+        if self.status != BatchStatus::Error {
+            return None;
+        }
+        self.batches.iter().find_map(|b| b.outcome.as_ref().err())
+    }
 }
 
 /// Steers a running batch from another thread: stop starting pieces (the

@@ -127,9 +127,7 @@ pub unsafe extern "C" fn splio_client_send_batch(
                     BatchStatus::Ok => splio_status::SPLIO_OK,
                     BatchStatus::Partial => splio_status::SPLIO_ERR_PARTIAL,
                     BatchStatus::Error => report
-                        .batches
-                        .iter()
-                        .find_map(|b| b.outcome.as_ref().err())
+                        .first_error()
                         .map_or(splio_status::SPLIO_ERR_INTERNAL, |e| {
                             splio_status::from_kind(e.kind())
                         }),

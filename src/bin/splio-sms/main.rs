@@ -64,11 +64,7 @@ pub fn report_code(report: &BatchReport) -> u8 {
     match report.status {
         BatchStatus::Ok => OK,
         BatchStatus::Partial => PARTIAL,
-        _ => report
-            .batches
-            .iter()
-            .find_map(|b| b.outcome.as_ref().err())
-            .map_or(INTERNAL, |e| exit_code(e.kind())),
+        _ => report.first_error().map_or(INTERNAL, |e| exit_code(e.kind())),
     }
 }
 
