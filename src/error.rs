@@ -99,6 +99,10 @@ pub struct Problem {
     pub path: String,
     /// What is wrong, in plain words.
     pub message: String,
+    /// A value of the wrong type (or an unknown name) rather than a bad value:
+    /// Python raises `TypeError` for these and `ValueError` for the others.
+    #[serde(skip)]
+    wrong_type: bool,
 }
 
 impl Problem {
@@ -106,7 +110,20 @@ impl Problem {
         Problem {
             path: path.into(),
             message: message.into(),
+            wrong_type: false,
         }
+    }
+
+    pub(crate) fn wrong_type(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Problem {
+            wrong_type: true,
+            ..Problem::new(path, message)
+        }
+    }
+
+    /// Whether the value had the wrong type (or the name is unknown), rather than a bad value.
+    pub fn is_wrong_type(&self) -> bool {
+        self.wrong_type
     }
 }
 
@@ -235,15 +252,9 @@ impl Error {
         self.retry_after
     }
 
-    /// Whether the failure may pass by itself, so that sending again after a
-    /// pause is worth it and cannot double an SMS.
-    pub(crate) fn is_transient_not_sent(&self) -> bool {
-        !self.lasting
-            && self.delivery == Delivery::NotSent
-            && matches!(
-                self.kind,
-                ErrorKind::Transport | ErrorKind::Timeout | ErrorKind::RateLimited
-            )
+    /// Whether the failure will not pass by waiting (see [`Error::lasting`]).
+    pub(crate) fn is_lasting(&self) -> bool {
+        self.lasting
     }
 
     /// The contract's error document: `{"status": "error", "error": {...}}`.

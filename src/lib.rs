@@ -66,31 +66,39 @@
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
 
+// The layers, each importing only those above it in this list (a test
+// holds them to it): error → settings → request / validation / wire →
+// transport → answer → sender → batch → client, then the faces.
+mod error;
+pub mod settings;
+mod recipient;
+mod request;
+mod validation;
+mod wire;
+mod transport;
+mod answer;
+mod sender;
 mod batch;
 mod client;
-mod error;
+
 pub mod ffi;
 #[cfg(feature = "python")]
 mod python;
-mod request;
-mod response;
-mod settings;
-mod stream;
-mod transport;
-mod validation;
-mod wire;
 
 #[cfg(feature = "sandbox")]
 pub mod sandbox;
 
+pub use answer::SendResult;
 pub use batch::{BatchControl, BatchPiece, BatchReport, BatchStatus, Progress, Totals};
 pub use client::Client;
 pub use error::{Delivery, Error, ErrorKind, Problem, Result};
-pub use request::{Recipient, SendRequest};
-pub use response::SendResult;
-pub use settings::{ClientBuilder, Duplicates, Method, Region};
-pub use stream::{validate_stream, RecipientSource};
-pub use validation::{validate, validate_with};
+pub use recipient::Recipient;
+pub use request::{RecipientSource, SendRequest};
+pub use settings::{
+    ClientBuilder, Duplicates, Face, Method, Region, Setting, Settings, ValidationSettings,
+    SETTINGS,
+};
+pub use validation::{validate, validate_stream, validate_with};
 
 /// This crate's version, as sent in the `User-Agent`.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -105,6 +113,7 @@ const _: () = {
     const fn send_sync<T: Send + Sync>() {}
     send_sync::<Client>();
     send_sync::<ClientBuilder>();
+    send_sync::<Settings>();
     send_sync::<Error>();
     send_sync::<SendRequest>();
     send_sync::<SendResult>();
@@ -114,7 +123,8 @@ const _: () = {
 /// Entry points for the benchmarks and fuzz targets; not part of the API.
 #[doc(hidden)]
 pub mod bench_support {
-    use crate::response::{self, Answer, Body};
+    use crate::answer;
+    use crate::transport::{Answer, Body, MAX_BODY};
     use crate::{Client, Result, SendRequest};
 
     /// Reads, validates and encodes a request as a send does; returns the body's length.
@@ -139,12 +149,12 @@ pub mod bench_support {
             status,
             retry_after: retry_after.map(str::to_owned),
             location: location.map(str::to_owned),
-            body: if body.len() as u64 > response::MAX_BODY {
+            body: if body.len() as u64 > MAX_BODY {
                 Body::TooLarge
             } else {
                 Body::Read(body.to_vec())
             },
         };
-        response::read(&answer, "http://127.0.0.1/")
+        answer::read(&answer, "http://127.0.0.1/")
     }
 }

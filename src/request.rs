@@ -7,44 +7,14 @@
 
 use std::borrow::Cow;
 use std::fmt;
-use std::sync::Arc;
 
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 
 use crate::error::{Error, Problem, Result};
-
-/// One recipient: a cellphone number and the fields that personalise the message
-/// (`firstname`, `lastname`, custom `c0` …).
-#[derive(Clone, PartialEq, Eq)]
-pub struct Recipient {
-    pub(crate) cellphone: String,
-    /// Field names with the end of their value in `values`. Names are shared:
-    /// a list of thousands of recipients holds each name once.
-    pub(crate) fields: Vec<(Arc<str>, usize)>,
-    /// Every field value, one after the other (one allocation per recipient).
-    pub(crate) values: String,
-    /// Set when the JSON recipient could not be read; validation then skips its content.
-    pub(crate) unreadable: bool,
-}
+use crate::recipient::{FieldNames, FieldValue, Recipient, RecipientBuilder};
 
 impl Recipient {
-    /// A recipient with no fields. The number is checked and cleaned at validation.
-    pub fn new(cellphone: impl Into<String>) -> Self {
-        Recipient {
-            cellphone: cellphone.into(),
-            fields: Vec::new(),
-            values: String::new(),
-            unreadable: false,
-        }
-    }
-
-    /// Adds a field, sent to the service as text.
-    pub fn field(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.push_field(Arc::from(name.into()), &value.into());
-        self
-    }
-
     /// Reads one recipient object of the contract's JSON
     /// (`{"cellphone": "+33612345678", "firstname": "John", "c0": 1}`), as one
     /// line of a JSON Lines file holds it. `Err` says every problem of its shape.
@@ -62,38 +32,31 @@ impl Recipient {
             .map_err(|e| format!("not a recipient object: {e}"))?
             .into_result()
     }
-
-    /// The number as given.
-    pub fn cellphone(&self) -> &str {
-        &self.cellphone
-    }
-
-    /// The fields as `(name, value)`, in the order given.
-    pub fn fields(&self) -> impl ExactSizeIterator<Item = (&str, &str)> + '_ {
-        let mut start = 0;
-        self.fields.iter().map(move |(name, end)| {
-            let value = &self.values[start..*end];
-            start = *end;
-            (&**name, value)
-        })
-    }
-
-    pub(crate) fn field_names(&self) -> impl Iterator<Item = &str> + '_ {
-        self.fields.iter().map(|(name, _)| &**name)
-    }
-
-    pub(crate) fn push_field(&mut self, name: Arc<str>, value: &str) {
-        self.values.push_str(value);
-        self.fields.push((name, self.values.len()));
-    }
 }
 
-impl fmt::Debug for Recipient {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Recipient")
-            .field("cellphone", &self.cellphone)
-            .field("fields", &self.fields().collect::<Vec<_>>())
-            .finish()
+/// Recipients that can be read from the start more than once (a file, say),
+/// so that a large list is validated whole before any byte leaves, then sent
+/// without being held in memory.
+///
+/// Each item is a recipient, or why the record at that position could not be
+/// read (it becomes a validation problem at `rcpts[i]`).
+pub trait RecipientSource: Sync {
+    /// The iterator one reading gives.
+    type Iter: Iterator<Item = std::result::Result<Recipient, String>> + Send;
+    /// Opens a new reading from the first recipient, or says why it cannot
+    /// (an `invalid_argument` error then).
+    fn open(&self) -> std::result::Result<Self::Iter, String>;
+}
+
+impl<F, I> RecipientSource for F
+where
+    F: Fn() -> std::result::Result<I, String> + Sync,
+    I: Iterator<Item = std::result::Result<Recipient, String>> + Send,
+{
+    type Iter = I;
+
+    fn open(&self) -> std::result::Result<I, String> {
+        self()
     }
 }
 
@@ -347,26 +310,6 @@ impl<'de> Visitor<'de> for KeyVisitor {
     }
 }
 
-/// Field names seen so far in one document, shared between its recipients.
-#[derive(Default)]
-struct Names(Vec<Arc<str>>);
-
-impl Names {
-    /// Past this many distinct names, new ones are no longer looked up.
-    const MAX: usize = 64;
-
-    fn get(&mut self, name: &str) -> Arc<str> {
-        if let Some(known) = self.0.iter().find(|n| ***n == *name) {
-            return known.clone();
-        }
-        let new: Arc<str> = Arc::from(name);
-        if self.0.len() < Self::MAX {
-            self.0.push(new.clone());
-        }
-        new
-    }
-}
-
 /// `rcpts`: `Some` for an array (its items read with their index), `None` otherwise.
 struct RcptsSeed<'p>(&'p mut Vec<Problem>);
 
@@ -389,7 +332,7 @@ impl<'de> Visitor<'de> for RcptsSeed<'_> {
         mut seq: A,
     ) -> std::result::Result<Self::Value, A::Error> {
         let mut rcpts = Vec::with_capacity(seq.size_hint().unwrap_or(16));
-        let mut names = Names::default();
+        let mut names = FieldNames::default();
         while let Some(r) = seq.next_element_seed(RecipientSeed {
             index: rcpts.len(),
             problems: &mut *self.0,
@@ -426,7 +369,7 @@ impl<'de> Visitor<'de> for RcptsSeed<'_> {
 struct RecipientSeed<'p> {
     index: usize,
     problems: &'p mut Vec<Problem>,
-    names: &'p mut Names,
+    names: &'p mut FieldNames,
 }
 
 /// One recipient read alone, with the problems of its shape.
@@ -458,7 +401,7 @@ impl ReadOne {
 impl RecipientSeed<'_> {
     fn read_one<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<ReadOne, D::Error> {
         let mut problems = Vec::new();
-        let mut names = Names::default();
+        let mut names = FieldNames::default();
         let r = RecipientSeed {
             index: 0,
             problems: &mut problems,
@@ -473,18 +416,14 @@ impl<'de> DeserializeSeed<'de> for RecipientSeed<'_> {
     type Value = Recipient;
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Recipient, D::Error> {
-        Ok(d.deserialize_any(RecipientVisitor(self))?
-            .unwrap_or(Recipient {
-                unreadable: true,
-                ..Recipient::new(String::new())
-            }))
+        d.deserialize_any(RecipientVisitor(self))
     }
 }
 
 struct RecipientVisitor<'p>(RecipientSeed<'p>);
 
 impl<'de> Visitor<'de> for RecipientVisitor<'_> {
-    type Value = Option<Recipient>;
+    type Value = Recipient;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a recipient object")
@@ -494,88 +433,50 @@ impl<'de> Visitor<'de> for RecipientVisitor<'_> {
         mut map: A,
     ) -> std::result::Result<Self::Value, A::Error> {
         let RecipientSeed {
-            index: i,
-            problems: p,
+            index,
+            problems,
             names,
         } = self.0;
-        let mut r = Recipient::new(String::new());
-        r.fields.reserve(4);
-        r.values.reserve(64);
-        let mut seen_cellphone = false;
+        let mut r = RecipientBuilder::new(index, problems, names);
         while let Some(Key(name)) = map.next_key::<Key<'de>>()? {
-            let value: Scalar<'de> = map.next_value()?;
-            if name == "cellphone" {
-                seen_cellphone = true;
-                match value {
-                    Scalar::Text(s) => r.cellphone = s.into_owned(),
-                    _ => {
-                        p.push(Problem::new(
-                            format!("rcpts[{i}].cellphone"),
-                            "must be a string",
-                        ));
-                        r.unreadable = true;
-                    }
-                }
-                continue;
-            }
-            let text = match value {
-                Scalar::Text(s) => s,
-                Scalar::Number(s) => Cow::Owned(s),
-                Scalar::Bool(b) => Cow::Borrowed(if b { "true" } else { "false" }),
-                Scalar::Null => continue,
-                Scalar::Nested => {
-                    p.push(Problem::new(
-                        format!("rcpts[{i}].{name}"),
-                        "must be a string, number or boolean (arrays and objects are refused)",
-                    ));
-                    continue;
-                }
+            let value = match map.next_value()? {
+                Scalar::Text(s) => FieldValue::Text(s),
+                Scalar::Number(s) => FieldValue::Number(s),
+                Scalar::Bool(b) => FieldValue::Bool(b),
+                Scalar::Null => FieldValue::Null,
+                Scalar::Nested => FieldValue::Other,
             };
-            r.push_field(names.get(&name), &text);
+            r.field(&name, value);
         }
-        if !seen_cellphone {
-            p.push(Problem::new(format!("rcpts[{i}].cellphone"), "is required"));
-            r.unreadable = true;
-        }
-        Ok(Some(r))
+        Ok(r.finish())
     }
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> std::result::Result<Self::Value, A::Error> {
-        self.not_an_object();
-        ScalarVisitor.visit_seq(seq).map(|_| None)
+        ScalarVisitor.visit_seq(seq)?;
+        Ok(self.not_an_object())
     }
     fn visit_str<E: de::Error>(self, _: &str) -> std::result::Result<Self::Value, E> {
-        self.not_an_object();
-        Ok(None)
+        Ok(self.not_an_object())
     }
     fn visit_u64<E: de::Error>(self, _: u64) -> std::result::Result<Self::Value, E> {
-        self.not_an_object();
-        Ok(None)
+        Ok(self.not_an_object())
     }
     fn visit_i64<E: de::Error>(self, _: i64) -> std::result::Result<Self::Value, E> {
-        self.not_an_object();
-        Ok(None)
+        Ok(self.not_an_object())
     }
     fn visit_f64<E: de::Error>(self, _: f64) -> std::result::Result<Self::Value, E> {
-        self.not_an_object();
-        Ok(None)
+        Ok(self.not_an_object())
     }
     fn visit_bool<E: de::Error>(self, _: bool) -> std::result::Result<Self::Value, E> {
-        self.not_an_object();
-        Ok(None)
+        Ok(self.not_an_object())
     }
     fn visit_unit<E: de::Error>(self) -> std::result::Result<Self::Value, E> {
-        self.not_an_object();
-        Ok(None)
+        Ok(self.not_an_object())
     }
 }
 
 impl RecipientVisitor<'_> {
-    fn not_an_object(self) {
-        let i = self.0.index;
-        self.0.problems.push(Problem::new(
-            format!("rcpts[{i}]"),
-            "must be an object with a cellphone",
-        ));
+    fn not_an_object(self) -> Recipient {
+        RecipientBuilder::not_an_object(self.0.index, self.0.problems)
     }
 }
 

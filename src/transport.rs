@@ -24,9 +24,29 @@ use ureq::unversioned::transport::{
 use ureq::Agent;
 
 use crate::error::{Delivery, Error, ErrorKind, Result};
-use crate::response::{Answer, Body, MAX_BODY};
-use crate::settings::{ClientBuilder, Method};
+use crate::settings::{Method, Settings};
 use crate::wire::CONTENT_TYPE;
+
+/// The largest answer body read; past it the answer is a `protocol` error.
+pub(crate) const MAX_BODY: u64 = 1024 * 1024;
+
+/// One HTTP answer as it came off the wire, before it is read for its meaning.
+#[derive(Debug)]
+pub(crate) struct Answer {
+    pub status: u16,
+    pub retry_after: Option<String>,
+    pub location: Option<String>,
+    pub body: Body,
+}
+
+#[derive(Debug)]
+pub(crate) enum Body {
+    Read(Vec<u8>),
+    /// Over [`MAX_BODY`]; the rest was not read.
+    TooLarge,
+    /// The connection failed while the body was read.
+    Broken(Error),
+}
 
 thread_local! {
     static WROTE: Cell<bool> = const { Cell::new(false) };
@@ -49,11 +69,11 @@ impl fmt::Debug for Transport {
 }
 
 impl Transport {
-    pub fn new(b: &ClientBuilder, user_agent: &str) -> Result<Self> {
+    pub fn new(b: &Settings) -> Result<Self> {
         let mut config = Agent::config_builder()
             .http_status_as_error(false)
             .max_redirects(0)
-            .user_agent(user_agent)
+            .user_agent(b.user_agent())
             .accept("application/json")
             .timeout_global(Some(b.timeout))
             .timeout_connect(Some(b.connect_timeout))
@@ -191,7 +211,7 @@ fn io_message(url: &str, e: &io::Error, wrote: bool) -> String {
     }
 }
 
-fn tls_config(b: &ClientBuilder) -> Result<ureq::tls::TlsConfig> {
+fn tls_config(b: &Settings) -> Result<ureq::tls::TlsConfig> {
     let builder = ureq::tls::TlsConfig::builder();
     let Some(path) = &b.ca_file else {
         return Ok(builder.build());

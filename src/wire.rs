@@ -131,8 +131,9 @@ impl Serialize for RecipientJson<'_, '_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::request::{Recipient, SendRequest};
-    use crate::settings::Duplicates;
+    use crate::recipient::Recipient;
+    use crate::request::SendRequest;
+    use crate::settings::ValidationSettings;
     use crate::validation::check;
 
     fn decode(body: &[u8]) -> Vec<(String, String)> {
@@ -163,7 +164,7 @@ mod tests {
             .recipient(Recipient::new("+33 6 12 34 56 78").field("firstname", "Zoé"))
             .opcode("O1")
             .category("welcome");
-        let v = check(&req, Duplicates::Reject).unwrap();
+        let v = check(&req, &ValidationSettings::default()).unwrap();
         let body = encode_body(&Credentials::new("uni", "k&y=1"), &v, &v.rcpts);
         let pairs = decode(&body);
         let names: Vec<&str> = pairs.iter().map(|(n, _)| n.as_str()).collect();
@@ -181,7 +182,7 @@ mod tests {
     #[test]
     fn optional_fields_are_left_out_when_absent() {
         let req = SendRequest::new("AbCdEf123").recipient(Recipient::new("33612345678"));
-        let v = check(&req, Duplicates::Reject).unwrap();
+        let v = check(&req, &ValidationSettings::default()).unwrap();
         let body = encode_body(&Credentials::new("u", "k"), &v, &v.rcpts);
         let names: Vec<String> = decode(&body).into_iter().map(|(n, _)| n).collect();
         assert_eq!(names, ["universe", "key", "message", "rcpts"]);

@@ -76,7 +76,7 @@ impl Default for SandboxConfig {
             latency: Duration::ZERO,
             fail_rate: 0.0,
             port: 0,
-            endpoint: crate::settings::DEFAULT_ENDPOINT.to_owned(),
+            endpoint: crate::settings::default_endpoint().to_owned(),
             errors_as_http_200: false,
             record: None,
         }

@@ -9,9 +9,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::error::{Delivery, Error, ErrorKind};
-
-/// The largest answer body read; past it the answer is a `protocol` error.
-pub(crate) const MAX_BODY: u64 = 1024 * 1024;
+use crate::transport::{Answer, Body, MAX_BODY};
 
 /// What the service said about an accepted send. Counts the service left out,
 /// or gave in a form that does not read as a number, are `None`.
@@ -66,24 +64,6 @@ impl Serialize for Counts<'_> {
         m.serialize_entry("campaign_id", &self.0.campaign_id)?;
         m.end()
     }
-}
-
-/// One HTTP answer as it came off the wire.
-#[derive(Debug)]
-pub(crate) struct Answer {
-    pub status: u16,
-    pub retry_after: Option<String>,
-    pub location: Option<String>,
-    pub body: Body,
-}
-
-#[derive(Debug)]
-pub(crate) enum Body {
-    Read(Vec<u8>),
-    /// Over [`MAX_BODY`]; the rest was not read.
-    TooLarge,
-    /// The connection failed while the body was read.
-    Broken(Error),
 }
 
 /// Reads an answer into a result or an error, per the contract's outcomes table.

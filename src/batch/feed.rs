@@ -1,0 +1,213 @@
+//! Feeding the pool: pieces of `batch_size` recipients, handed out in order
+//! to any number of workers — from a request held in memory, or read from a
+//! source a second time (after it was validated whole), de-duplicated with the
+//! same tracker validation uses.
+#![forbid(unsafe_code)]
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+use crate::recipient::Recipient;
+use crate::settings::Duplicates;
+use crate::validation::{check_recipient, Clean, Problems, Tracker, Validated, Verdict};
+use crate::wire::{self, Credentials};
+
+/// One piece handed to a worker: its recipients' request indexes, and the
+/// body to send (`None` when the batch is halted and it must not be sent).
+pub(crate) struct Piece {
+    pub seq: usize,
+    pub indexes: Vec<usize>,
+    pub body: Option<Vec<u8>>,
+}
+
+/// Hands out pieces in order to any number of workers.
+pub(crate) trait Feeder: Sync {
+    /// The next piece, encoded when `encode` is set; `None` when all are out.
+    fn next(&self, encode: bool) -> Option<Piece>;
+    /// The request indexes not handed out yet (after a cancel).
+    fn rest(&self) -> Vec<usize>;
+    /// Indexes dropped as repeats (`dedupe`).
+    fn dropped(&self) -> Vec<usize>;
+    /// Indexes that could not be sent because the source changed after validation.
+    fn refused(&self) -> Vec<usize> {
+        Vec::new()
+    }
+}
+
+/// The pieces of a validated request held in memory.
+pub(crate) struct SliceFeeder<'a> {
+    v: &'a Validated<'a>,
+    pieces: Vec<&'a [Clean<'a>]>,
+    next: AtomicUsize,
+    credentials: &'a Credentials,
+}
+
+impl<'a> SliceFeeder<'a> {
+    pub fn new(v: &'a Validated<'a>, batch_size: usize, credentials: &'a Credentials) -> Self {
+        SliceFeeder {
+            v,
+            pieces: v.rcpts.chunks(batch_size).collect(),
+            next: AtomicUsize::new(0),
+            credentials,
+        }
+    }
+}
+
+impl Feeder for SliceFeeder<'_> {
+    fn next(&self, encode: bool) -> Option<Piece> {
+        let seq = self.next.fetch_add(1, Ordering::Relaxed);
+        let piece = self.pieces.get(seq)?;
+        Some(Piece {
+            seq,
+            indexes: piece.iter().map(|r| r.index).collect(),
+            body: encode.then(|| wire::encode_body(self.credentials, self.v, piece)),
+        })
+    }
+
+    fn rest(&self) -> Vec<usize> {
+        let from = self.next.load(Ordering::Relaxed).min(self.pieces.len());
+        self.pieces[from..]
+            .iter()
+            .flat_map(|p| p.iter().map(|r| r.index))
+            .collect()
+    }
+
+    fn dropped(&self) -> Vec<usize> {
+        self.v.dropped.clone()
+    }
+}
+
+/// Recipients read again from a source that was validated whole.
+pub(crate) struct StreamFeeder<'a, I> {
+    head: Validated<'a>,
+    credentials: &'a Credentials,
+    batch_size: usize,
+    state: Mutex<State<I>>,
+}
+
+struct State<I> {
+    iter: I,
+    next_index: usize,
+    seq: usize,
+    seen: Tracker,
+    dropped: Vec<usize>,
+    /// Recipients that failed validation on the second reading (the source changed).
+    refused: Vec<usize>,
+}
+
+impl<'a, I> StreamFeeder<'a, I>
+where
+    I: Iterator<Item = Result<Recipient, String>> + Send,
+{
+    pub fn new(
+        head: Validated<'a>,
+        credentials: &'a Credentials,
+        batch_size: usize,
+        duplicates: Duplicates,
+        iter: I,
+    ) -> Self {
+        StreamFeeder {
+            head,
+            credentials,
+            batch_size,
+            state: Mutex::new(State {
+                iter,
+                next_index: 0,
+                seq: 0,
+                // Validation already refused repeats under `reject`: only
+                // `dedupe` has anything left to do here.
+                seen: Tracker::new(match duplicates {
+                    Duplicates::Dedupe => Duplicates::Dedupe,
+                    _ => Duplicates::Allow,
+                }),
+                dropped: Vec::new(),
+                refused: Vec::new(),
+            }),
+        }
+    }
+
+    fn state(&self) -> std::sync::MutexGuard<'_, State<I>> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+impl<I> State<I>
+where
+    I: Iterator<Item = Result<Recipient, String>> + Send,
+{
+    /// The next recipient to send with its index and cleaned number, noting
+    /// those refused or dropped on the way; `None` at the end.
+    fn take(&mut self) -> Option<(usize, Recipient, String)> {
+        loop {
+            let item = self.iter.next()?;
+            let i = self.next_index;
+            self.next_index += 1;
+            let mut ignored = Problems::default();
+            let cleaned = item.ok().and_then(|r| {
+                let cellphone = check_recipient(i, &r, &mut ignored)?.into_owned();
+                Some((cellphone, r))
+            });
+            let Some((cellphone, r)) = cleaned else {
+                self.refused.push(i);
+                continue;
+            };
+            match self.seen.note(i, &cellphone, &mut ignored) {
+                Verdict::Keep => return Some((i, r, cellphone)),
+                Verdict::Drop | Verdict::Refused => self.dropped.push(i),
+            }
+        }
+    }
+}
+
+impl<I> Feeder for StreamFeeder<'_, I>
+where
+    I: Iterator<Item = Result<Recipient, String>> + Send,
+{
+    fn next(&self, encode: bool) -> Option<Piece> {
+        // Read, check and de-duplicate under the lock, in source order; encode outside it.
+        let (seq, taken) = {
+            let mut st = self.state();
+            let mut taken = Vec::with_capacity(self.batch_size);
+            while taken.len() < self.batch_size {
+                let Some(next) = st.take() else { break };
+                taken.push(next);
+            }
+            if taken.is_empty() {
+                return None;
+            }
+            st.seq += 1;
+            (st.seq - 1, taken)
+        };
+        let body = encode.then(|| {
+            let clean: Vec<Clean<'_>> = taken
+                .iter()
+                .map(|(i, r, c)| Clean {
+                    index: *i,
+                    cellphone: c.as_str().into(),
+                    recipient: r,
+                })
+                .collect();
+            wire::encode_body(self.credentials, &self.head, &clean)
+        });
+        Some(Piece {
+            seq,
+            indexes: taken.iter().map(|(i, _, _)| *i).collect(),
+            body,
+        })
+    }
+
+    fn rest(&self) -> Vec<usize> {
+        // The remainder, with the same de-duplication as sending: a later
+        // repeat of a number already sent must not be offered for re-sending.
+        let mut st = self.state();
+        std::iter::from_fn(|| st.take().map(|(i, _, _)| i)).collect()
+    }
+
+    fn dropped(&self) -> Vec<usize> {
+        self.state().dropped.clone()
+    }
+
+    fn refused(&self) -> Vec<usize> {
+        self.state().refused.clone()
+    }
+}

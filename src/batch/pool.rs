@@ -1,0 +1,154 @@
+//! The worker pool: `concurrency` workers each pull the next piece from a
+//! feeder, send it, and record its outcome; a cancel or a failure that would
+//! fail every later piece (auth, credit) stops new pieces from leaving.
+#![forbid(unsafe_code)]
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Mutex, OnceLock};
+
+use super::feed::{Feeder, Piece};
+use super::report::BatchReport;
+use crate::answer::SendResult;
+use crate::error::{Delivery, Error, ErrorKind, Result};
+use crate::sender::Sender;
+
+/// Steers a running batch from another thread: stop starting pieces (the
+/// ones in flight finish), and hear about progress.
+#[derive(Default)]
+pub struct BatchControl {
+    cancelled: AtomicBool,
+    #[allow(clippy::type_complexity)]
+    progress: Option<Box<dyn Fn(&Progress) + Send + Sync>>,
+}
+
+impl BatchControl {
+    /// A control that is not cancelled and reports no progress.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Calls `f` after every piece finishes.
+    pub fn on_progress(mut self, f: impl Fn(&Progress) + Send + Sync + 'static) -> Self {
+        self.progress = Some(Box::new(f));
+        self
+    }
+
+    /// Starts no new piece; pieces in flight finish and are reported.
+    pub fn cancel(&self) {
+        self.cancelled.store(true, Ordering::SeqCst);
+    }
+
+    /// Whether [`cancel`](BatchControl::cancel) was called.
+    pub fn is_cancelled(&self) -> bool {
+        self.cancelled.load(Ordering::SeqCst)
+    }
+}
+
+impl std::fmt::Debug for BatchControl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BatchControl")
+            .field("cancelled", &self.is_cancelled())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Where a batch stands, after a piece finished.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Progress {
+    /// Recipients in finished pieces (accepted or not).
+    pub done: usize,
+    /// Recipients in finished pieces that were not accepted.
+    pub failed: usize,
+    /// Recipients to send in all (after validation).
+    pub total: usize,
+}
+
+/// Sends every piece `feeder` gives over `sender`, `workers` at a time, and
+/// accounts for each recipient in the report.
+pub(crate) fn run(
+    sender: &Sender,
+    feeder: &dyn Feeder,
+    workers: usize,
+    total: usize,
+    control: Option<&BatchControl>,
+) -> BatchReport {
+    let finished: Mutex<Vec<(Piece, Result<SendResult>)>> = Mutex::new(Vec::new());
+    let counts = Mutex::new(Progress {
+        done: 0,
+        failed: 0,
+        total,
+    });
+    let halted: OnceLock<Error> = OnceLock::new();
+    let cancelled = || control.is_some_and(BatchControl::is_cancelled);
+
+    let work = || {
+        while !cancelled() {
+            let halt = halted.get();
+            let Some(mut piece) = feeder.next(halt.is_none()) else {
+                break;
+            };
+            let outcome = match piece.body.take() {
+                Some(body) => sender.deliver(&body),
+                None => Err(skipped(halt)),
+            };
+            if let Err(e) = &outcome {
+                // The same key or credit would fail every later piece too.
+                if matches!(e.kind(), ErrorKind::Auth | ErrorKind::InsufficientCredit) {
+                    let _ = halted.set(e.clone());
+                }
+            }
+            let progress = {
+                let mut c = counts.lock().unwrap_or_else(|p| p.into_inner());
+                c.done += piece.indexes.len();
+                if outcome.is_err() {
+                    c.failed += piece.indexes.len();
+                }
+                *c
+            };
+            if let Some(report) = control.and_then(|c| c.progress.as_ref()) {
+                report(&progress);
+            }
+            finished
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .push((piece, outcome));
+        }
+    };
+    if workers <= 1 {
+        work();
+    } else {
+        std::thread::scope(|s| {
+            for _ in 0..workers {
+                s.spawn(work);
+            }
+        });
+    }
+
+    let interrupted = cancelled();
+    // Read what was never handed out first: doing so may drop more repeats.
+    let rest = if interrupted {
+        feeder.rest()
+    } else {
+        Vec::new()
+    };
+    BatchReport::assemble(
+        finished.into_inner().unwrap_or_else(|p| p.into_inner()),
+        rest,
+        feeder.refused(),
+        feeder.dropped(),
+        interrupted,
+    )
+}
+
+fn skipped(cause: Option<&Error>) -> Error {
+    let (kind, why) = match cause {
+        Some(e) => (e.kind(), e.message().to_owned()),
+        None => (ErrorKind::Internal, "an earlier piece failed".to_owned()),
+    };
+    Error::new(
+        kind,
+        Delivery::NotSent,
+        format!("not sent: an earlier piece of this batch failed with {kind} ({why})"),
+    )
+}
