@@ -132,7 +132,14 @@ impl Client {
         control: &BatchControl,
     ) -> Result<BatchReport> {
         let i = &*self.inner;
-        batch::send_stream(&i.sender, &i.settings, &i.credentials, head, source, control)
+        batch::send_stream(
+            &i.sender,
+            &i.settings,
+            &i.credentials,
+            head,
+            source,
+            control,
+        )
     }
 
     /// The settings the client was made from.

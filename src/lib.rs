@@ -69,17 +69,17 @@
 // The layers, each importing only those above it in this list (a test
 // holds them to it): error → settings → request / validation / wire →
 // transport → answer → sender → batch → client, then the faces.
-mod error;
-pub mod settings;
-mod recipient;
-mod request;
-mod validation;
-mod wire;
-mod transport;
 mod answer;
-mod sender;
 mod batch;
 mod client;
+mod error;
+mod recipient;
+mod request;
+mod sender;
+pub mod settings;
+mod transport;
+mod validation;
+mod wire;
 
 pub mod ffi;
 #[cfg(feature = "python")]

@@ -23,7 +23,7 @@ use ureq::unversioned::transport::{
 };
 use ureq::Agent;
 
-use crate::error::{Delivery, Error, ErrorKind, Result};
+use crate::error::{Delivery, Error, ErrorKind, Problem, Result};
 use crate::settings::{Method, Settings};
 use crate::wire::CONTENT_TYPE;
 
@@ -82,8 +82,10 @@ impl Transport {
         if let Some(proxy) = &b.proxy {
             // The proxy URL may carry credentials: never quote it.
             let proxy = ureq::Proxy::new(proxy).map_err(|_| {
-                Error::invalid_argument(
-                    "settings.proxy: not a valid proxy URL (http://, https://, socks5://)",
+                setting_error(
+                    b,
+                    "proxy",
+                    "is not a valid proxy URL (http://, https://, socks5://)".to_owned(),
                 )
             })?;
             config = config.proxy(Some(proxy));
@@ -217,9 +219,8 @@ fn tls_config(b: &Settings) -> Result<ureq::tls::TlsConfig> {
         return Ok(builder.build());
     };
     let shown = path.display();
-    let pem = std::fs::read(path).map_err(|e| {
-        Error::invalid_argument(format!("settings.ca_file: cannot read {shown}: {e}"))
-    })?;
+    let pem = std::fs::read(path)
+        .map_err(|e| setting_error(b, "ca_file", format!("cannot read {shown}: {e}")))?;
     let mut roots: Vec<ureq::tls::Certificate<'static>> = webpki_root_certs::TLS_SERVER_ROOT_CERTS
         .iter()
         .map(|c| ureq::tls::Certificate::from_der(c.as_ref()).to_owned())
@@ -230,20 +231,32 @@ fn tls_config(b: &Settings) -> Result<ureq::tls::TlsConfig> {
             Ok(ureq::tls::PemItem::Certificate(c)) => roots.push(c),
             Ok(_) => {}
             Err(e) => {
-                return Err(Error::invalid_argument(format!(
-                    "settings.ca_file: {shown} is not valid PEM: {e}"
-                )))
+                return Err(setting_error(
+                    b,
+                    "ca_file",
+                    format!("{shown} is not valid PEM: {e}"),
+                ))
             }
         }
     }
     if roots.len() == builtin {
-        return Err(Error::invalid_argument(format!(
-            "settings.ca_file: {shown} holds no certificate"
-        )));
+        return Err(setting_error(
+            b,
+            "ca_file",
+            format!("{shown} holds no certificate"),
+        ));
     }
     Ok(builder
         .root_certs(ureq::tls::RootCerts::from(roots))
         .build())
+}
+
+/// A setting that could not be used, named as its face spells it.
+fn setting_error(settings: &Settings, json: &str, why: String) -> Error {
+    Error::with_problems(
+        ErrorKind::InvalidArgument,
+        vec![Problem::new(settings.path_of(json), why)],
+    )
 }
 
 /// The last connector of the chain: wraps each connection in a [`Witnessed`].

@@ -1,19 +1,18 @@
 //! `splio_sms.Client` and `splio_sms.validate`.
 
-use std::time::Duration;
-
-use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
+use pyo3::types::PyDict;
 
 use super::convert;
 use super::errors;
 use super::results::{BatchReport, SendResult};
-use crate::settings::{ClientBuilder, Duplicates, Method, Region};
+use super::settings::{self, PyInput};
+use crate::error::ErrorKind;
+use crate::settings::{ClientBuilder, Face, ValidationSettings};
 
-/// Sends Trigger SMS for one universe. Safe to share between threads; the
-/// GIL is released while a send waits. Every setting is a keyword argument;
-/// timeouts are in seconds.
-#[pyclass(frozen, subclass, module = "splio_sms")]
+/// Sends Trigger SMS for one universe (the full text, with every setting,
+/// is made from the core's table when the module loads).
+#[pyclass(frozen, subclass, module = "splio_sms", name = "Client")]
 pub(crate) struct Client {
     inner: crate::Client,
 }
@@ -21,78 +20,31 @@ pub(crate) struct Client {
 #[pymethods]
 impl Client {
     #[new]
-    #[pyo3(signature = (
-        universe, key, *, region = "eu", base_url = None, endpoint = "nph-4.pl", method = "PUT",
-        timeout = 30.0, connect_timeout = 10.0, max_retries = 2, retry_unknown = false,
-        proxy = None, ca_file = None, allow_insecure_http = false, user_agent_suffix = None,
-        duplicates = "reject", batch_size = 1000, concurrency = 4
-    ))]
-    #[allow(clippy::too_many_arguments)]
+    #[pyo3(signature = (universe, key, **settings))]
     fn new(
         py: Python<'_>,
-        universe: String,
-        key: String,
-        region: &str,
-        base_url: Option<String>,
-        endpoint: &str,
-        method: &str,
-        timeout: f64,
-        connect_timeout: f64,
-        max_retries: u32,
-        retry_unknown: bool,
-        proxy: Option<String>,
-        ca_file: Option<std::path::PathBuf>,
-        allow_insecure_http: bool,
-        user_agent_suffix: Option<String>,
-        duplicates: &str,
-        batch_size: usize,
-        concurrency: usize,
+        universe: &Bound<'_, PyAny>,
+        key: &Bound<'_, PyAny>,
+        settings: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Self> {
-        let version = py.version_info();
-        let mut b = ClientBuilder::new(universe, key)
-            .region(match region {
-                "eu" => Region::Eu,
-                "asia" => Region::Asia,
-                _ => return Err(PyValueError::new_err("region must be \"eu\" or \"asia\"")),
-            })
-            .endpoint(endpoint)
-            .method(match method.to_ascii_uppercase().as_str() {
-                "PUT" => Method::Put,
-                "POST" => Method::Post,
-                _ => return Err(PyValueError::new_err("method must be \"PUT\" or \"POST\"")),
-            })
-            .timeout(seconds("timeout", timeout)?)
-            .connect_timeout(seconds("connect_timeout", connect_timeout)?)
-            .max_retries(max_retries)
-            .retry_unknown(retry_unknown)
-            .allow_insecure_http(allow_insecure_http)
-            .duplicates(match duplicates {
-                "reject" => Duplicates::Reject,
-                "dedupe" => Duplicates::Dedupe,
-                "allow" => Duplicates::Allow,
-                _ => {
-                    return Err(PyValueError::new_err(
-                        "duplicates must be \"reject\", \"dedupe\" or \"allow\"",
-                    ))
-                }
-            })
-            .batch_size(batch_size)
-            .concurrency(concurrency)
-            .binding(format!("python {}.{}", version.major, version.minor));
-        if let Some(url) = base_url {
-            b = b.base_url(url);
-        }
-        if let Some(proxy) = proxy {
-            b = b.proxy(proxy);
-        }
-        if let Some(path) = ca_file {
-            b = b.ca_file(path);
-        }
-        if let Some(suffix) = user_agent_suffix {
-            b = b.user_agent_suffix(suffix);
-        }
-        let inner = b.build().map_err(|e| errors::to_py(py, &e))?;
-        Ok(Client { inner })
+        let b = ClientBuilder::empty()
+            .read(Face::Python, "universe", &PyInput(universe))
+            .read(Face::Python, "key", &PyInput(key));
+        build(py, settings::read(b, settings)?)
+    }
+
+    /// A client from the `SPLIO_*` environment variables (`SPLIO_UNIVERSE` and
+    /// `SPLIO_KEY` required; any other setting's variable, such as
+    /// `SPLIO_BASE_URL` or `SPLIO_TIMEOUT_MS`, when set); keywords override them.
+    #[classmethod]
+    #[pyo3(signature = (**settings))]
+    fn from_env(
+        _cls: &Bound<'_, pyo3::types::PyType>,
+        py: Python<'_>,
+        settings: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<Self> {
+        let b = settings::read(ClientBuilder::empty().read_env(), settings)?;
+        build(py, b.require(Face::Env))
     }
 
     /// The universe this client sends for.
@@ -160,26 +112,49 @@ impl Client {
     }
 }
 
-/// Checks a request without sending it; raises `ValidationError` listing every problem.
+/// Makes the client, naming a bad setting by its keyword.
+fn build(py: Python<'_>, b: ClientBuilder) -> PyResult<Client> {
+    let version = py.version_info();
+    let built = b
+        .binding(format!("python {}.{}", version.major, version.minor))
+        .build();
+    match built {
+        Ok(inner) => Ok(Client { inner }),
+        Err(e) if e.kind() == ErrorKind::InvalidArgument => Err(settings::to_py(&e)),
+        Err(e) => Err(errors::to_py(py, &e)),
+    }
+}
+
+/// Checks a request without sending it; raises `ValidationError` listing every
+/// problem. Takes the settings that change validation (`duplicates`).
 #[pyfunction]
-#[pyo3(signature = (message, rcpts, *, opcode = None, category = None))]
+#[pyo3(signature = (message, rcpts, *, opcode = None, category = None, **settings))]
 pub(crate) fn validate(
     py: Python<'_>,
     message: &Bound<'_, PyAny>,
     rcpts: &Bound<'_, PyAny>,
     opcode: Option<&Bound<'_, PyAny>>,
     category: Option<&Bound<'_, PyAny>>,
+    settings: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<()> {
-    let request = convert::request(message, rcpts, opcode, category)?;
-    crate::validate(&request).map_err(|e| errors::to_py(py, &e))
-}
-
-fn seconds(name: &str, value: f64) -> PyResult<Duration> {
-    if value.is_finite() && value > 0.0 && value <= 3600.0 {
-        Ok(Duration::from_secs_f64(value))
-    } else {
-        Err(PyValueError::new_err(format!(
-            "{name} must be a number of seconds above 0 and at most 3600, not {value}"
-        )))
+    let mut given = Vec::new();
+    if let Some(settings) = settings {
+        for (name, value) in settings.iter() {
+            given.push((
+                name.cast::<pyo3::types::PyString>()?.to_cow()?.into_owned(),
+                value,
+            ));
+        }
     }
+    let inputs: Vec<PyInput<'_, '_>> = given.iter().map(|(_, v)| PyInput(v)).collect();
+    let rules = ValidationSettings::read(
+        Face::Python,
+        given
+            .iter()
+            .zip(&inputs)
+            .map(|((name, _), input)| (name.as_str(), input as &dyn crate::settings::SettingInput)),
+    )
+    .map_err(|e| settings::to_py(&e))?;
+    let request = convert::request(message, rcpts, opcode, category)?;
+    crate::validate_with(&request, rules).map_err(|e| errors::to_py(py, &e))
 }

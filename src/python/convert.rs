@@ -1,17 +1,21 @@
 //! Python values to and from the core's types, converted once at the edge.
 
-use std::sync::Arc;
+use std::borrow::Cow;
 
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
+use pyo3::types::{
+    PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyMapping, PySequence, PyString, PyTuple,
+};
 
 use crate::error::Problem;
-use crate::request::{Recipient, SendRequest};
+use crate::recipient::{FieldNames, FieldValue, Recipient, RecipientBuilder};
+use crate::request::SendRequest;
 
 /// Builds a request from `send(message, rcpts, opcode=, category=)`'s
 /// arguments. Wrong argument types are `TypeError`s naming the argument;
-/// problems inside `rcpts` are kept for validation, which reports them all.
+/// each recipient goes through the core's one recipient builder, so its
+/// problems are kept for validation, which reports them all.
 pub(crate) fn request(
     message: &Bound<'_, PyAny>,
     rcpts: &Bound<'_, PyAny>,
@@ -20,22 +24,12 @@ pub(crate) fn request(
 ) -> PyResult<SendRequest> {
     let message = message
         .cast::<PyString>()
-        .map_err(|_| type_error("message", "a str (the 9-character design ID)", message))?;
+        .map_err(|_| type_error("message", "str (the 9-character design ID)", message))?;
     let mut req = SendRequest::new(message.to_cow()?);
-    if let Some(opcode) = optional_str(opcode, "opcode")? {
-        req.opcode = Some(opcode);
-    }
-    if let Some(category) = optional_str(category, "category")? {
-        req.category = Some(category);
-    }
-    let items: Vec<Bound<'_, PyAny>> = if let Ok(list) = rcpts.cast::<PyList>() {
-        list.iter().collect()
-    } else if let Ok(tuple) = rcpts.cast::<PyTuple>() {
-        tuple.iter().collect()
-    } else {
-        return Err(type_error("rcpts", "a list of dicts", rcpts));
-    };
-    let mut names: Vec<Arc<str>> = Vec::new();
+    req.opcode = optional_str(opcode, "opcode")?;
+    req.category = optional_str(category, "category")?;
+    let items = sequence(rcpts)?;
+    let mut names = FieldNames::default();
     req.rcpts.reserve(items.len());
     for (i, item) in items.iter().enumerate() {
         let r = recipient(i, item, &mut names, &mut req.shape_problems)?;
@@ -44,94 +38,77 @@ pub(crate) fn request(
     Ok(req)
 }
 
+/// Any sequence of recipients (list, tuple, or a `collections.abc.Sequence`),
+/// but not text: a str is a sequence of characters, never of recipients.
+fn sequence<'py>(rcpts: &Bound<'py, PyAny>) -> PyResult<Vec<Bound<'py, PyAny>>> {
+    if let Ok(list) = rcpts.cast::<PyList>() {
+        return Ok(list.iter().collect());
+    }
+    if let Ok(tuple) = rcpts.cast::<PyTuple>() {
+        return Ok(tuple.iter().collect());
+    }
+    let is_text = rcpts.cast::<PyString>().is_ok() || rcpts.cast::<PyBytes>().is_ok();
+    if !is_text && rcpts.cast::<PySequence>().is_ok() {
+        return rcpts.try_iter()?.collect();
+    }
+    Err(type_error(
+        "rcpts",
+        "a sequence of mappings (a list of dicts)",
+        rcpts,
+    ))
+}
+
 fn recipient(
     i: usize,
     item: &Bound<'_, PyAny>,
-    names: &mut Vec<Arc<str>>,
+    names: &mut FieldNames,
     p: &mut Vec<Problem>,
 ) -> PyResult<Recipient> {
-    let mut r = Recipient::new(String::new());
-    let Ok(dict) = item.cast::<PyDict>() else {
-        p.push(Problem::new(
-            format!("rcpts[{i}]"),
-            "must be a dict with a cellphone",
-        ));
-        r.unreadable = true;
-        return Ok(r);
+    let entries: Vec<(Bound<'_, PyAny>, Bound<'_, PyAny>)> = if let Ok(dict) = item.cast::<PyDict>()
+    {
+        dict.iter().collect()
+    } else if let Ok(mapping) = item.cast::<PyMapping>() {
+        mapping
+            .items()?
+            .iter()
+            .map(|kv| kv.extract())
+            .collect::<PyResult<_>>()?
+    } else {
+        return Ok(RecipientBuilder::not_an_object(i, p));
     };
-    let mut seen_cellphone = false;
-    for (key, value) in dict.iter() {
+    let mut r = RecipientBuilder::new(i, p, names);
+    for (key, value) in entries {
         let Ok(key) = key.cast::<PyString>() else {
-            p.push(Problem::new(
-                format!("rcpts[{i}]"),
-                "field names must be str",
-            ));
+            r.name_not_text();
             continue;
         };
-        let name = key.to_cow()?;
-        if name == "cellphone" {
-            seen_cellphone = true;
-            match value.cast::<PyString>() {
-                Ok(s) => r.cellphone = s.to_cow()?.into_owned(),
-                Err(_) => {
-                    p.push(Problem::new(
-                        format!("rcpts[{i}].cellphone"),
-                        "must be a str",
-                    ));
-                    r.unreadable = true;
-                }
-            }
-            continue;
-        }
-        match scalar_text(&value)? {
-            Some(Some(text)) => r.push_field(shared_name(names, &name), &text),
-            Some(None) => {}
-            None => p.push(Problem::new(
-                format!("rcpts[{i}].{name}"),
-                "must be a str, int, float or bool (lists, dicts and other objects are refused)",
-            )),
-        }
+        r.field(&key.to_cow()?, field_value(&value)?);
     }
-    if !seen_cellphone {
-        p.push(Problem::new(format!("rcpts[{i}].cellphone"), "is required"));
-        r.unreadable = true;
-    }
-    Ok(r)
+    Ok(r.finish())
 }
 
-/// A field value as text: `Some(None)` for `None` (left out), `None` when refused.
-fn scalar_text(v: &Bound<'_, PyAny>) -> PyResult<Option<Option<String>>> {
+/// A field value as the core reads it: text, a number's text, a boolean,
+/// `None` (left out), or anything else (refused).
+fn field_value<'a>(v: &'a Bound<'_, PyAny>) -> PyResult<FieldValue<'a>> {
     if v.is_none() {
-        return Ok(Some(None));
+        return Ok(FieldValue::Null);
     }
     if let Ok(s) = v.cast::<PyString>() {
-        return Ok(Some(Some(s.to_cow()?.into_owned())));
+        return Ok(FieldValue::Text(Cow::Owned(s.to_cow()?.into_owned())));
     }
     // bool before int: True is an int in Python.
     if let Ok(b) = v.cast::<PyBool>() {
-        return Ok(Some(Some(
-            if b.is_true() { "true" } else { "false" }.to_owned(),
-        )));
+        return Ok(FieldValue::Bool(b.is_true()));
     }
     if v.cast::<PyInt>().is_ok() {
-        return Ok(Some(Some(v.str()?.to_cow()?.into_owned())));
+        return Ok(FieldValue::Number(v.str()?.to_cow()?.into_owned()));
     }
     if let Ok(f) = v.cast::<PyFloat>() {
         // The same text as a JSON number would give; NaN and infinities are refused.
-        return Ok(serde_json::Number::from_f64(f.value()).map(|n| Some(n.to_string())));
+        return Ok(serde_json::Number::from_f64(f.value())
+            .map_or(FieldValue::Other, |n| FieldValue::Number(n.to_string())));
     }
-    Ok(None)
-}
-
-fn shared_name(names: &mut Vec<Arc<str>>, name: &str) -> Arc<str> {
-    if let Some(known) = names.iter().find(|n| &***n == name) {
-        return known.clone();
-    }
-    let new: Arc<str> = Arc::from(name);
-    if names.len() < 64 {
-        names.push(new.clone());
-    }
-    new
+    Ok(FieldValue::Other)
 }
 
 fn optional_str(v: Option<&Bound<'_, PyAny>>, name: &str) -> PyResult<Option<String>> {
@@ -140,7 +117,7 @@ fn optional_str(v: Option<&Bound<'_, PyAny>>, name: &str) -> PyResult<Option<Str
         Some(v) if v.is_none() => Ok(None),
         Some(v) => match v.cast::<PyString>() {
             Ok(s) => Ok(Some(s.to_cow()?.into_owned())),
-            Err(_) => Err(type_error(name, "a str or None", v)),
+            Err(_) => Err(type_error(name, "str or None", v)),
         },
     }
 }

@@ -14,7 +14,7 @@ static ERRORS: PyOnceLock<Py<PyModule>> = PyOnceLock::new();
 /// `SplioError` subclass of its kind, with every attribute set.
 pub(crate) fn to_py(py: Python<'_>, e: &Error) -> PyErr {
     if e.kind() == ErrorKind::InvalidArgument {
-        return PyValueError::new_err(python_names(e.message()));
+        return PyValueError::new_err(e.message().to_owned());
     }
     build(py, e).unwrap_or_else(|err| {
         PyRuntimeError::new_err(format!("{e} (and splio_sms._errors failed: {err})"))
@@ -55,12 +55,4 @@ fn class_name(kind: ErrorKind) -> &'static str {
         ErrorKind::Protocol => "ProtocolError",
         _ => "SplioError",
     }
-}
-
-/// Settings problems name the contract's JSON keys; Python users passed keywords.
-fn python_names(message: &str) -> String {
-    message
-        .replace("settings.timeout_ms", "timeout")
-        .replace("settings.connect_timeout_ms", "connect_timeout")
-        .replace("settings.", "")
 }

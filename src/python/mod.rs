@@ -10,6 +10,7 @@ mod errors;
 mod results;
 #[cfg(feature = "sandbox")]
 mod sandbox;
+mod settings;
 
 use pyo3::prelude::*;
 
@@ -18,6 +19,10 @@ use pyo3::prelude::*;
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", crate::VERSION)?;
     m.add_class::<client::Client>()?;
+    // The class text lists every setting from the core's table.
+    m.getattr("Client")?
+        .setattr("__doc__", settings::client_doc())?;
+    m.add("SETTINGS", settings::table(m.py())?)?;
     m.add_class::<results::SendResult>()?;
     m.add_class::<results::BatchReport>()?;
     m.add_function(wrap_pyfunction!(client::validate, m)?)?;

@@ -137,6 +137,10 @@ pub struct Settings {
     pub(crate) batch_size: usize,
     pub(crate) concurrency: usize,
     pub(crate) binding: String,
+    /// Which face wrote each setting (by position in [`SETTINGS`]), so that a
+    /// problem found later — at the check, or when the file a setting names
+    /// is read — names it as its writer spelled it.
+    origin: Vec<Face>,
 }
 
 impl Settings {
@@ -161,6 +165,7 @@ impl Settings {
             batch_size: 0,
             concurrency: 0,
             binding: "rust".to_owned(),
+            origin: vec![Face::Json; SETTINGS.len()],
         };
         for setting in SETTINGS {
             if let Some(default) = setting.default {
@@ -171,6 +176,15 @@ impl Settings {
             }
         }
         s
+    }
+
+    /// How a problem names the setting `json` (a [`Setting::json`] name):
+    /// as the face that wrote it spells it.
+    pub(crate) fn path_of(&self, json: &str) -> String {
+        match SETTINGS.iter().position(|s| s.json == json) {
+            Some(i) => SETTINGS[i].path(self.origin[i]),
+            None => format!("settings.{json}"),
+        }
     }
 
     /// The URL a send goes to, after region, base URL and endpoint are applied.
@@ -235,9 +249,6 @@ impl fmt::Debug for Settings {
 #[derive(Clone)]
 pub struct ClientBuilder {
     settings: Settings,
-    /// Which face wrote each setting (by position in [`SETTINGS`]), so that a
-    /// problem found later names it as its writer spelled it.
-    origin: Vec<Face>,
     given: Vec<bool>,
     /// Problems found while reading; reported with the others at `check`.
     problems: Vec<Problem>,
@@ -258,7 +269,6 @@ impl ClientBuilder {
     pub fn empty() -> Self {
         ClientBuilder {
             settings: Settings::defaults(),
-            origin: vec![Face::Json; SETTINGS.len()],
             given: vec![false; SETTINGS.len()],
             problems: Vec::new(),
         }
@@ -279,7 +289,7 @@ impl ClientBuilder {
     fn read_setting(&mut self, setting: &'static Setting, face: Face, input: &dyn SettingInput) {
         let at = position(setting);
         self.given[at] = true;
-        self.origin[at] = face;
+        self.settings.origin[at] = face;
         match read::parse(setting, face, input) {
             Ok(Some(value)) => (setting.set)(&mut self.settings, value),
             Ok(None) => {}
@@ -292,10 +302,9 @@ impl ClientBuilder {
         for setting in SETTINGS {
             match std::env::var(setting.env) {
                 Ok(v) if !v.is_empty() => self.read_setting(setting, Face::Env, &Text(&v)),
-                Err(std::env::VarError::NotUnicode(_)) => self.problems.push(Problem::new(
-                    setting.env,
-                    "is not valid UTF-8",
-                )),
+                Err(std::env::VarError::NotUnicode(_)) => self
+                    .problems
+                    .push(Problem::new(setting.env, "is not valid UTF-8")),
                 _ => {}
             }
         }
@@ -358,7 +367,7 @@ impl ClientBuilder {
     fn all_problems(&self) -> Vec<Problem> {
         let mut problems = self.problems.clone();
         for (i, setting) in SETTINGS.iter().enumerate() {
-            let face = self.origin[i];
+            let face = self.settings.origin[i];
             let path = setting.path(face);
             // A setting already refused while reading is not reported twice.
             if problems.iter().any(|p| p.path == path) {
@@ -478,7 +487,9 @@ impl ClientBuilder {
 
 impl fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_tuple("ClientBuilder").field(&self.settings).finish()
+        f.debug_tuple("ClientBuilder")
+            .field(&self.settings)
+            .finish()
     }
 }
 

@@ -109,7 +109,10 @@ pub(crate) fn parse(
         Kind::Count { .. } => {
             let n = input.as_integer().ok_or_else(wrong)?;
             // A negative count is out of range, not a wrong type.
-            Value::Count(u64::try_from(n).map_err(|_| Problem::new(path.clone(), range(setting.kind, face)))?)
+            Value::Count(
+                u64::try_from(n)
+                    .map_err(|_| Problem::new(path.clone(), range(setting.kind, face)))?,
+            )
         }
         Kind::Duration { .. } => {
             let ms = if face == Face::Python {
@@ -124,7 +127,9 @@ pub(crate) fn parse(
         }
         Kind::Choice(names) => {
             let text = input.as_text().ok_or_else(wrong)?;
-            let found = names.iter().position(|n| n.eq_ignore_ascii_case(text.trim()));
+            let found = names
+                .iter()
+                .position(|n| n.eq_ignore_ascii_case(text.trim()));
             Value::Choice(found.ok_or_else(|| {
                 Problem::new(
                     path.clone(),

@@ -399,7 +399,10 @@ pub static SETTINGS: &[Setting] = &[
         python: "batch_size",
         flag: "--batch-size",
         env: "SPLIO_BATCH_SIZE",
-        kind: Kind::Count { min: 1, max: 10_000 },
+        kind: Kind::Count {
+            min: 1,
+            max: 10_000,
+        },
         default: Some("1000"),
         validation: false,
         doc: "Recipients per request in a batch send.",
