@@ -72,6 +72,7 @@ mod error;
 pub mod ffi;
 #[cfg(feature = "python")]
 mod python;
+mod redact;
 mod request;
 mod response;
 mod settings;
