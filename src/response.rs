@@ -105,7 +105,7 @@ pub(crate) fn read(answer: &Answer, url: &str) -> Result<SendResult, Error> {
             ErrorKind::Server,
             Delivery::Unknown,
             with_text(
-                format!("the service failed (HTTP {status} {})", reason(status)),
+                format!("the service failed ({})", status_line(status)),
                 text,
             ),
         )),
@@ -141,11 +141,13 @@ pub(crate) fn read(answer: &Answer, url: &str) -> Result<SendResult, Error> {
             Delivery::NotSent,
             format!("no such endpoint: {url} answered HTTP 404; check base_url and endpoint"),
         )),
+        // The body's own word is more precise than a generic 4xx.
+        400..=499 if body_status(obj) == Some("blocked") => Err(blocked(status, text)),
         400..=499 => {
             let message = text
                 .map(str::to_owned)
                 .or_else(|| body_snippet(&answer.body))
-                .unwrap_or_else(|| format!("HTTP {status} {}", reason(status)));
+                .unwrap_or_else(|| status_line(status));
             Err(err(refusal_kind(&message), Delivery::NotSent, message))
         }
         200..=299 => read_document(status, obj, text, &answer.body),
@@ -180,17 +182,9 @@ fn read_document(
         };
     };
     let code = obj.get("code").and_then(count);
-    match obj.get("status").and_then(Value::as_str) {
+    match body_status(Some(obj)) {
         Some("ok") => Ok(accepted(status, obj)),
-        Some("blocked") => Err(Error::new(
-            ErrorKind::InsufficientCredit,
-            Delivery::NotSent,
-            with_text(
-                "insufficient credit: the service blocked the send".to_owned(),
-                text,
-            ),
-        )
-        .with_http_status(status)),
+        Some("blocked") => Err(blocked(status, text)),
         Some("error") => Err(from_code(status, code, text)),
         None if code.is_some_and(|c| (200..300).contains(&c)) => Ok(accepted(status, obj)),
         None if code.is_some() => Err(from_code(status, code, text)),
@@ -199,6 +193,22 @@ fn read_document(
             format!("HTTP {status} with a JSON answer that has no known status"),
         ),
     }
+}
+
+fn body_status(obj: Option<&Map<String, Value>>) -> Option<&str> {
+    obj?.get("status")?.as_str()
+}
+
+fn blocked(status: u16, text: Option<&str>) -> Error {
+    Error::new(
+        ErrorKind::InsufficientCredit,
+        Delivery::NotSent,
+        with_text(
+            "insufficient credit: the service blocked the send".to_owned(),
+            text,
+        ),
+    )
+    .with_http_status(status)
 }
 
 /// An error carried in a 2xx body, read by its `code`.
@@ -302,9 +312,13 @@ fn snippet(s: &str) -> String {
     out
 }
 
-fn reason(status: u16) -> &'static str {
-    ureq::http::StatusCode::from_u16(status)
+/// `HTTP 502 Bad Gateway`, or `HTTP 599` for a status without a known reason.
+fn status_line(status: u16) -> String {
+    match ureq::http::StatusCode::from_u16(status)
         .ok()
         .and_then(|s| s.canonical_reason())
-        .unwrap_or("")
+    {
+        Some(reason) => format!("HTTP {status} {reason}"),
+        None => format!("HTTP {status}"),
+    }
 }
