@@ -13,7 +13,7 @@
 use std::borrow::Cow;
 
 /// What replaces each occurrence of the key.
-pub(crate) const MARK: &str = "***";
+const MARK: &str = "***";
 
 /// Where a snippet was cut short (see `response::snippet`).
 const CUT: &str = "…";
@@ -172,17 +172,58 @@ fn is_word(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
 }
 
-/// A percent-encoded byte of a non-ASCII character is taken as part of a
-/// word (most are accented letters), as the character itself would be.
-fn is_word_byte(b: u8) -> bool {
-    b >= 0x80 || is_word(char::from(b))
+/// Whether percent-encoded bytes spell one character that continues a word.
+/// Bytes that are not UTF-8 spell no word, so that a key beside them goes.
+fn is_word_bytes(bytes: &[u8]) -> bool {
+    std::str::from_utf8(bytes)
+        .ok()
+        .and_then(|s| s.chars().next())
+        .is_some_and(is_word)
+}
+
+/// The bytes spelled by up to four `%XX` in a row from `at`, backwards when
+/// `back` (ending at `at`); how many.
+fn percent_run(t: &[u8], at: usize, back: bool) -> ([u8; 4], usize) {
+    let mut bytes = [0; 4];
+    let mut n = 0;
+    while n < 4 {
+        let from = if back {
+            at.checked_sub(3 * (n + 1))
+        } else {
+            Some(at + 3 * n)
+        };
+        match from.and_then(|f| percent_byte(t, f)) {
+            Some(b) => bytes[n] = b,
+            None => break,
+        }
+        n += 1;
+    }
+    if back {
+        bytes[..n].reverse();
+    }
+    (bytes, n)
+}
+
+/// UTF-8 length announced by a leading byte.
+fn utf8_width(lead: u8) -> usize {
+    match lead {
+        0x00..=0x7F => 1,
+        0xC0..=0xDF => 2,
+        0xE0..=0xEF => 3,
+        _ => 4,
+    }
 }
 
 /// Whether the character before `s`, in whatever spelling, continues a word.
 fn word_before(t: &str, s: usize) -> bool {
     let head = &t.as_bytes()[..s];
-    if let Some(b) = s.checked_sub(3).and_then(|at| percent_byte(head, at)) {
-        return is_word_byte(b);
+    let (bytes, n) = percent_run(head, s, true);
+    if n > 0 {
+        // The last character: the shortest tail of the run that is one.
+        return (1..=n)
+            .map(|len| &bytes[n - len..n])
+            .find(|tail| std::str::from_utf8(tail).is_ok())
+            .is_some_and(is_word_bytes);
     }
     // A JSON escape counts only when its backslash is not itself escaped.
     let escape_at = |len: usize| {
@@ -204,8 +245,9 @@ fn word_before(t: &str, s: usize) -> bool {
 /// Whether the character at `e`, in whatever spelling, continues a word.
 fn word_after(t: &str, e: usize) -> bool {
     let rest = &t.as_bytes()[e..];
-    if let Some(b) = percent_byte(rest, 0) {
-        return is_word_byte(b);
+    let (bytes, n) = percent_run(rest, 0, false);
+    if n > 0 {
+        return is_word_bytes(&bytes[..utf8_width(bytes[0]).min(n)]);
     }
     if let Some((c, _)) = json_escape(rest) {
         return is_word(c);
@@ -312,6 +354,10 @@ mod tests {
         assert_eq!(r(r"line\nkey", "key"), r"line\n***");
         assert_eq!(r(r"line\\nkey", "key"), r"line\\nkey");
         assert_eq!(r(r"\u0041key \u0020key", "key"), r"\u0041key \u0020***");
+        // Percent-encoded UTF-8 is read as the character it spells.
+        assert_eq!(r("caf%C3%A9k k%C3%A9", "k"), "caf%C3%A9k k%C3%A9");
+        assert_eq!(r("%E2%80%9Ck%E2%80%9D", "k"), "%E2%80%9C***%E2%80%9D");
+        assert_eq!(r("k%E9 k%C3", "k"), "***%E9 ***%C3");
     }
 
     #[test]
