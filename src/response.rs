@@ -150,7 +150,7 @@ pub(crate) fn read(answer: &Answer, url: &str) -> Result<SendResult, Error> {
                 .unwrap_or_else(|| status_line(status));
             Err(err(refusal_kind(&message), Delivery::NotSent, message))
         }
-        200..=299 => read_document(status, obj, text, &answer.body),
+        200..=299 => read_document(status, obj, text, answer),
         _ => Err(err(
             ErrorKind::Protocol,
             Delivery::Unknown,
@@ -163,13 +163,13 @@ fn read_document(
     status: u16,
     obj: Option<&Map<String, Value>>,
     text: Option<&str>,
-    body: &Body,
+    answer: &Answer,
 ) -> Result<SendResult, Error> {
     let unknown = |kind, message: String| {
         Err(Error::new(kind, Delivery::Unknown, message).with_http_status(status))
     };
     let Some(obj) = obj else {
-        return match body {
+        return match &answer.body {
             Body::TooLarge => unknown(
                 ErrorKind::Protocol,
                 format!("the answer is larger than {MAX_BODY} bytes; it was not read"),
@@ -182,12 +182,13 @@ fn read_document(
         };
     };
     let code = obj.get("code").and_then(count);
+    let from_code = |code| from_code(status, code, text, answer.retry_after.as_deref());
     match body_status(Some(obj)) {
         Some("ok") => Ok(accepted(status, obj)),
         Some("blocked") => Err(blocked(status, text)),
-        Some("error") => Err(from_code(status, code, text)),
+        Some("error") => Err(from_code(code)),
         None if code.is_some_and(|c| (200..300).contains(&c)) => Ok(accepted(status, obj)),
-        None if code.is_some() => Err(from_code(status, code, text)),
+        None if code.is_some() => Err(from_code(code)),
         _ => unknown(
             ErrorKind::Protocol,
             format!("HTTP {status} with a JSON answer that has no known status"),
@@ -211,12 +212,18 @@ fn blocked(status: u16, text: Option<&str>) -> Error {
     .with_http_status(status)
 }
 
-/// An error carried in a 2xx body, read by its `code`.
-fn from_code(status: u16, code: Option<u64>, text: Option<&str>) -> Error {
+/// An error carried in a 2xx body, read by its `code` as if it were the
+/// HTTP status (so a code 429 honours `Retry-After` too).
+fn from_code(
+    status: u16,
+    code: Option<u64>,
+    text: Option<&str>,
+    retry_after: Option<&str>,
+) -> Error {
     let message = text.unwrap_or("the service refused the request").to_owned();
     let (kind, delivery) = match code {
         Some(500..=599) => (ErrorKind::Server, Delivery::Unknown),
-        Some(429) => return rate_limited(status, text, None),
+        Some(429) => return rate_limited(status, text, retry_after),
         Some(401) | Some(403) => (ErrorKind::Auth, Delivery::NotSent),
         _ => (refusal_kind(&message), Delivery::NotSent),
     };
