@@ -1,13 +1,13 @@
 //! Removing the API key from text that leaves the client.
 //!
 //! A server may echo the key as it was sent (percent-encoded, `+` for space,
-//! hex in either case), raw, or inside JSON text (`\"`, `\/`, `\u00e9`). The
-//! key is therefore matched one character at a time, each character in any
-//! of those spellings, rather than as a few precomputed strings that would
-//! miss a server's own mix. Matches must be whole tokens, so that a
-//! one-letter key `k` does not turn "invalid key" into "invalid ***ey". A
-//! snippet cut at its length limit may end inside the key: what is left of
-//! the key just before the `…` goes too.
+//! hex in either case, even encoded twice), raw, or inside JSON text (`\"`,
+//! `\/`, `\u00e9`). The key is therefore matched one character at a time,
+//! each character in any of those spellings, rather than as a few
+//! precomputed strings that would miss a server's own mix. Matches must be
+//! whole tokens, so that a one-letter key `k` does not turn "invalid key"
+//! into "invalid ***ey". A snippet cut at its length limit may end inside
+//! the key: what is left of the key just before the `…` goes too.
 #![forbid(unsafe_code)]
 
 use std::borrow::Cow;
@@ -105,9 +105,13 @@ fn spellings(t: &[u8], p: usize, c: char, ends: &mut Vec<usize>) {
     }
     match rest.first() {
         Some(b'%') => {
-            let encoded = (0..raw.len()).all(|i| percent_byte(rest, i * 3) == Some(raw[i]));
-            if encoded {
+            // `%25XX` too: a URL holding the key, put in another URL's query
+            // (a redirect's `next=`), is encoded twice.
+            if (0..raw.len()).all(|i| percent_byte(rest, i * 3) == Some(raw[i])) {
                 ends.push(p + raw.len() * 3);
+            }
+            if (0..raw.len()).all(|i| percent_twice(rest, i * 5) == Some(raw[i])) {
+                ends.push(p + raw.len() * 5);
             }
         }
         Some(b'+') if c == ' ' => ends.push(p + 1),
@@ -123,6 +127,14 @@ fn spellings(t: &[u8], p: usize, c: char, ends: &mut Vec<usize>) {
 fn percent_byte(t: &[u8], at: usize) -> Option<u8> {
     match t.get(at..at + 3)? {
         [b'%', h, l] => Some(hex(*h)? << 4 | hex(*l)?),
+        _ => None,
+    }
+}
+
+/// The byte that `%25XX` at `at` stands for once decoded twice.
+fn percent_twice(t: &[u8], at: usize) -> Option<u8> {
+    match t.get(at..at + 3)? {
+        b"%25" => percent_byte(&[b'%', *t.get(at + 3)?, *t.get(at + 4)?], 0),
         _ => None,
     }
 }
@@ -311,6 +323,17 @@ mod tests {
                 "form {form}"
             );
         }
+    }
+
+    #[test]
+    fn a_key_encoded_twice_inside_another_url_is_removed() {
+        let key = "a+b/c";
+        let next = "https://x/?next=http%3A%2F%2Fy%2F%3Fkey%3Da%252Bb%252Fc%26m%3D1";
+        assert_eq!(
+            r(next, key),
+            "https://x/?next=http%3A%2F%2Fy%2F%3Fkey%3D***%26m%3D1"
+        );
+        assert_eq!(r("%2561%252b%2562%252F%2563", key), "***");
     }
 
     #[test]
