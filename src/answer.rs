@@ -85,7 +85,7 @@ pub(crate) fn read(answer: &Answer, url: &str) -> Result<SendResult, Error> {
             ErrorKind::Server,
             Delivery::Unknown,
             with_text(
-                format!("the service failed (HTTP {status} {})", reason(status)),
+                format!("the service failed ({})", status_line(status)),
                 text,
             ),
         )),
@@ -121,14 +121,16 @@ pub(crate) fn read(answer: &Answer, url: &str) -> Result<SendResult, Error> {
             Delivery::NotSent,
             format!("no such endpoint: {url} answered HTTP 404; check base_url and endpoint"),
         )),
+        // The body's own word is more precise than a generic 4xx.
+        400..=499 if body_status(obj) == Some("blocked") => Err(blocked(status, text)),
         400..=499 => {
             let message = text
                 .map(str::to_owned)
                 .or_else(|| body_snippet(&answer.body))
-                .unwrap_or_else(|| format!("HTTP {status} {}", reason(status)));
+                .unwrap_or_else(|| status_line(status));
             Err(err(refusal_kind(&message), Delivery::NotSent, message))
         }
-        200..=299 => read_document(status, obj, text, &answer.body),
+        200..=299 => read_document(status, obj, text, answer),
         _ => Err(err(
             ErrorKind::Protocol,
             Delivery::Unknown,
@@ -141,13 +143,13 @@ fn read_document(
     status: u16,
     obj: Option<&Map<String, Value>>,
     text: Option<&str>,
-    body: &Body,
+    answer: &Answer,
 ) -> Result<SendResult, Error> {
     let unknown = |kind, message: String| {
         Err(Error::new(kind, Delivery::Unknown, message).with_http_status(status))
     };
     let Some(obj) = obj else {
-        return match body {
+        return match &answer.body {
             Body::TooLarge => unknown(
                 ErrorKind::Protocol,
                 format!("the answer is larger than {MAX_BODY} bytes; it was not read"),
@@ -160,20 +162,13 @@ fn read_document(
         };
     };
     let code = obj.get("code").and_then(count);
-    match obj.get("status").and_then(Value::as_str) {
+    let from_code = |code| from_code(status, code, text, answer.retry_after.as_deref());
+    match body_status(Some(obj)) {
         Some("ok") => Ok(accepted(status, obj)),
-        Some("blocked") => Err(Error::new(
-            ErrorKind::InsufficientCredit,
-            Delivery::NotSent,
-            with_text(
-                "insufficient credit: the service blocked the send".to_owned(),
-                text,
-            ),
-        )
-        .with_http_status(status)),
-        Some("error") => Err(from_code(status, code, text)),
+        Some("blocked") => Err(blocked(status, text)),
+        Some("error") => Err(from_code(code)),
         None if code.is_some_and(|c| (200..300).contains(&c)) => Ok(accepted(status, obj)),
-        None if code.is_some() => Err(from_code(status, code, text)),
+        None if code.is_some() => Err(from_code(code)),
         _ => unknown(
             ErrorKind::Protocol,
             format!("HTTP {status} with a JSON answer that has no known status"),
@@ -181,12 +176,34 @@ fn read_document(
     }
 }
 
-/// An error carried in a 2xx body, read by its `code`.
-fn from_code(status: u16, code: Option<u64>, text: Option<&str>) -> Error {
+fn body_status(obj: Option<&Map<String, Value>>) -> Option<&str> {
+    obj?.get("status")?.as_str()
+}
+
+fn blocked(status: u16, text: Option<&str>) -> Error {
+    Error::new(
+        ErrorKind::InsufficientCredit,
+        Delivery::NotSent,
+        with_text(
+            "insufficient credit: the service blocked the send".to_owned(),
+            text,
+        ),
+    )
+    .with_http_status(status)
+}
+
+/// An error carried in a 2xx body, read by its `code` as if it were the
+/// HTTP status (so a code 429 honours `Retry-After` too).
+fn from_code(
+    status: u16,
+    code: Option<u64>,
+    text: Option<&str>,
+    retry_after: Option<&str>,
+) -> Error {
     let message = text.unwrap_or("the service refused the request").to_owned();
     let (kind, delivery) = match code {
         Some(500..=599) => (ErrorKind::Server, Delivery::Unknown),
-        Some(429) => return rate_limited(status, text, None),
+        Some(429) => return rate_limited(status, text, retry_after),
         Some(401) | Some(403) => (ErrorKind::Auth, Delivery::NotSent),
         _ => (refusal_kind(&message), Delivery::NotSent),
     };
@@ -282,9 +299,13 @@ fn snippet(s: &str) -> String {
     out
 }
 
-fn reason(status: u16) -> &'static str {
-    ureq::http::StatusCode::from_u16(status)
+/// `HTTP 502 Bad Gateway`, or `HTTP 599` for a status without a known reason.
+fn status_line(status: u16) -> String {
+    match ureq::http::StatusCode::from_u16(status)
         .ok()
         .and_then(|s| s.canonical_reason())
-        .unwrap_or("")
+    {
+        Some(reason) => format!("HTTP {status} {reason}"),
+        None => format!("HTTP {status}"),
+    }
 }

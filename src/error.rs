@@ -1,11 +1,14 @@
 //! The one error type of the crate, and what it says about delivery.
 #![forbid(unsafe_code)]
 
+use std::borrow::Cow;
 use std::fmt;
 use std::time::Duration;
 
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
+
+use crate::redact;
 
 /// What went wrong, in the contract's vocabulary (`auth`, `timeout`, …).
 ///
@@ -204,15 +207,18 @@ impl Error {
         self.attempts = attempts;
     }
 
-    /// Removes every occurrence of `secret` from the texts this error carries.
+    /// Removes `secret`, in every spelling a server may echo it in, from the
+    /// texts this error carries (see [`crate::redact`]).
     pub(crate) fn redact(mut self, secret: &str) -> Self {
-        if secret.is_empty() {
-            return self;
+        fn scrub(text: &mut String, secret: &str) {
+            if let Cow::Owned(clean) = redact::redact(text, secret) {
+                *text = clean;
+            }
         }
-        self.message = self.message.replace(secret, "***");
+        scrub(&mut self.message, secret);
         for p in &mut self.problems {
-            p.message = p.message.replace(secret, "***");
-            p.path = p.path.replace(secret, "***");
+            scrub(&mut p.message, secret);
+            scrub(&mut p.path, secret);
         }
         self
     }

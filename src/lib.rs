@@ -66,14 +66,15 @@
 #![deny(unsafe_code)]
 #![warn(missing_docs)]
 
-// The layers, each importing only those above it in this list (a test
-// holds them to it): error → settings → request / validation / wire →
+// The layers import only downward (tests/layers.rs holds them to it):
+// error, redact → settings → recipient, request → validation → wire →
 // transport → answer → sender → batch → client, then the faces.
 mod answer;
 mod batch;
 mod client;
 mod error;
 mod recipient;
+mod redact;
 mod request;
 mod sender;
 pub mod settings;
