@@ -145,6 +145,7 @@ impl<'p> RecipientBuilder<'p> {
     }
 
     /// A field whose name is not text (possible in Python dicts).
+    #[cfg_attr(not(feature = "python"), allow(dead_code))]
     pub fn name_not_text(&mut self) {
         self.problems.push(Problem::new(
             format!("rcpts[{}]", self.index),

@@ -169,7 +169,19 @@ fn missing_credentials_and_bad_settings_are_usage_errors() {
     assert!(err.contains("no API key"), "{err}");
     let (code, _, err) = send_to(&sandbox, &["--timeout-ms", "0"]);
     assert_eq!(code, 2);
-    assert!(err.contains("timeout_ms"), "{err}");
+    assert!(err.contains("--timeout-ms: must be between 1 and"), "{err}");
+    let (code, _, err) = run(cmd(&sandbox).env("SPLIO_MAX_RETRIES", "-1").args([
+        "send",
+        "-m",
+        DESIGN,
+        "--to",
+        "+33612345678",
+    ]));
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("SPLIO_MAX_RETRIES: must be between 0 and 10"),
+        "{err}"
+    );
     let (code, _, _) = send_to(&sandbox, &["--no-such-flag"]);
     assert_eq!(code, 2);
 }
@@ -562,4 +574,34 @@ fn the_sandbox_command_serves_records_and_stops_on_ctrl_c() {
         .unwrap();
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(0));
+}
+
+#[test]
+fn validate_refuses_a_bad_duplicates_value_as_send_does() {
+    let sandbox = sandbox();
+    let twice = ["--to", "+33612345678", "--to", "0033612345678"];
+    for verb in ["send", "validate"] {
+        let (code, _, err) = run(cmd(&sandbox)
+            .args([verb, "-m", DESIGN])
+            .args(twice)
+            .args(["--duplicates", "bogus"]));
+        assert_eq!(code, 2, "{verb}: {err}");
+        assert!(
+            err.contains(r#"--duplicates: must be "reject", "dedupe" or "allow", not "bogus""#),
+            "{verb}: {err}"
+        );
+    }
+    let (code, out, _) = run(cmd(&sandbox)
+        .args(["validate", "-m", DESIGN])
+        .args(twice)
+        .args(["--duplicates", "DEDUPE"]));
+    assert_eq!(code, 0, "{out}");
+}
+
+#[test]
+fn choices_are_read_without_regard_to_case_as_in_json_and_python() {
+    let sandbox = sandbox();
+    let (code, _, err) = send_to(&sandbox, &["--method", "post", "--region", "EU"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(sandbox.messages().len(), 1);
 }

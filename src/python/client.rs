@@ -147,13 +147,13 @@ pub(crate) fn validate(
         }
     }
     let inputs: Vec<PyInput<'_, '_>> = given.iter().map(|(_, v)| PyInput(v)).collect();
-    let rules = ValidationSettings::read(
-        Face::Python,
-        given
-            .iter()
-            .zip(&inputs)
-            .map(|((name, _), input)| (name.as_str(), input as &dyn crate::settings::SettingInput)),
-    )
+    let rules = ValidationSettings::read(given.iter().zip(&inputs).map(|((name, _), input)| {
+        (
+            Face::Python,
+            name.as_str(),
+            input as &dyn crate::settings::SettingInput,
+        )
+    }))
     .map_err(|e| settings::to_py(&e))?;
     let request = convert::request(message, rcpts, opcode, category)?;
     crate::validate_with(&request, rules).map_err(|e| errors::to_py(py, &e))

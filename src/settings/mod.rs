@@ -95,14 +95,13 @@ impl From<Duplicates> for ValidationSettings {
 }
 
 impl ValidationSettings {
-    /// Reads the validation settings (and only those) from `entries` as
-    /// `face` spells them; any other name is refused.
+    /// Reads the validation settings (and only those) from `entries`, each
+    /// spelled as its face writes it; any other name is refused.
     pub fn read<'a>(
-        face: Face,
-        entries: impl IntoIterator<Item = (&'a str, &'a dyn SettingInput)>,
+        entries: impl IntoIterator<Item = (Face, &'a str, &'a dyn SettingInput)>,
     ) -> Result<Self> {
         let mut b = ClientBuilder::empty();
-        for (name, input) in entries {
+        for (face, name, input) in entries {
             match Setting::find(face, name) {
                 Some(s) if s.validation => b.read_setting(s, face, input),
                 _ => b.problems.push(unknown(face, name, true)),

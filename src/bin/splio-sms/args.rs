@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::settings::{ClientSettings, ValidationArgs};
+
 #[derive(Parser)]
 #[command(
     name = "splio-sms",
@@ -64,58 +66,6 @@ pub struct Inputs {
     pub category: Option<String>,
 }
 
-/// Every client setting, as a flag or a `SPLIO_*` variable (flags win), over
-/// an optional JSON settings file.
-#[derive(Args)]
-pub struct Settings {
-    /// A JSON settings file with the contract's names (universe, key, timeout_ms, ...).
-    #[arg(long, value_name = "FILE", env = "SPLIO_CONFIG")]
-    pub config: Option<PathBuf>,
-    /// The universe ID.
-    #[arg(long, env = "SPLIO_UNIVERSE")]
-    pub universe: Option<String>,
-    /// A file holding the API key (else SPLIO_KEY).
-    #[arg(long, value_name = "FILE", env = "SPLIO_KEY_FILE")]
-    pub key_file: Option<PathBuf>,
-    /// Refused: a key on the command line lands in shell history and `ps`.
-    #[arg(long, hide = true)]
-    pub key: Option<String>,
-    #[arg(long, env = "SPLIO_REGION", value_parser = ["eu", "asia"])]
-    pub region: Option<String>,
-    #[arg(long, env = "SPLIO_BASE_URL")]
-    pub base_url: Option<String>,
-    #[arg(long, env = "SPLIO_ENDPOINT")]
-    pub endpoint: Option<String>,
-    #[arg(long, env = "SPLIO_METHOD", value_parser = ["PUT", "POST"])]
-    pub method: Option<String>,
-    #[arg(long, env = "SPLIO_TIMEOUT_MS", value_name = "MS")]
-    pub timeout_ms: Option<u64>,
-    #[arg(long, env = "SPLIO_CONNECT_TIMEOUT_MS", value_name = "MS")]
-    pub connect_timeout_ms: Option<u64>,
-    #[arg(long, env = "SPLIO_MAX_RETRIES")]
-    pub max_retries: Option<u32>,
-    /// Also retry failures whose delivery is unknown (may send twice).
-    #[arg(long, env = "SPLIO_RETRY_UNKNOWN")]
-    pub retry_unknown: bool,
-    #[arg(long, env = "SPLIO_PROXY")]
-    pub proxy: Option<String>,
-    #[arg(long, env = "SPLIO_CA_FILE", value_name = "PEM")]
-    pub ca_file: Option<PathBuf>,
-    /// Allow plain http:// to a host that is not loopback (the key travels in clear).
-    #[arg(long, env = "SPLIO_ALLOW_INSECURE_HTTP")]
-    pub allow_insecure_http: bool,
-    #[arg(long, env = "SPLIO_USER_AGENT_SUFFIX")]
-    pub user_agent_suffix: Option<String>,
-    #[arg(long, env = "SPLIO_DUPLICATES", value_parser = ["reject", "dedupe", "allow"])]
-    pub duplicates: Option<String>,
-    /// Recipients per request when sending a file.
-    #[arg(long, env = "SPLIO_BATCH_SIZE")]
-    pub batch_size: Option<u64>,
-    /// Requests in flight at once when sending a file.
-    #[arg(long, env = "SPLIO_CONCURRENCY")]
-    pub concurrency: Option<u64>,
-}
-
 #[derive(Args)]
 pub struct Output {
     /// Print the contract's JSON document on stdout instead of a summary.
@@ -131,7 +81,7 @@ pub struct SendArgs {
     #[command(flatten)]
     pub inputs: Inputs,
     #[command(flatten)]
-    pub settings: Settings,
+    pub settings: ClientSettings,
     #[command(flatten)]
     pub output: Output,
     /// Write the report (every recipient's fate) to FILE, even when interrupted.
@@ -149,9 +99,8 @@ pub struct SendArgs {
 pub struct ValidateArgs {
     #[command(flatten)]
     pub inputs: Inputs,
-    /// The duplicates policy to check against.
-    #[arg(long, env = "SPLIO_DUPLICATES", value_parser = ["reject", "dedupe", "allow"], default_value = "reject")]
-    pub duplicates: String,
+    #[command(flatten)]
+    pub settings: ValidationArgs,
     /// Print the contract's JSON document on stdout.
     #[arg(long)]
     pub json: bool,

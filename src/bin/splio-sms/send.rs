@@ -10,16 +10,16 @@ use std::sync::Arc;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::{json, Map, Value};
 use splio_sms::{
-    validate_stream, validate_with, BatchControl, BatchReport, Duplicates, Error, ErrorKind,
-    Recipient, SendRequest, SendResult,
+    validate_stream, validate_with, BatchControl, BatchReport, Error, ErrorKind, Recipient,
+    SendRequest, SendResult,
 };
 
 use crate::args::{Inputs, SendArgs, ValidateArgs};
 use crate::input::Source;
-use crate::{describe, exit_code, report_code, settings, Failure, OK, VALIDATION};
+use crate::{describe, exit_code, report_code, Failure, OK, VALIDATION};
 
 pub fn send(a: SendArgs) -> Result<u8, Failure> {
-    let client = settings::client(&a.settings)?;
+    let client = a.settings.client()?;
     let head = head(&a.inputs);
     if a.inputs.rcpts.is_none() {
         let request = head.recipients(recipients(&a.inputs)?);
@@ -114,11 +114,7 @@ pub fn send(a: SendArgs) -> Result<u8, Failure> {
 }
 
 pub fn validate(a: ValidateArgs) -> Result<u8, Failure> {
-    let policy = match a.duplicates.as_str() {
-        "dedupe" => Duplicates::Dedupe,
-        "allow" => Duplicates::Allow,
-        _ => Duplicates::Reject,
-    };
+    let policy = a.settings.validation()?;
     let head = head(&a.inputs);
     let (outcome, source) = match &a.inputs.rcpts {
         None => {

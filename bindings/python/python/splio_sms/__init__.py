@@ -7,9 +7,6 @@
 
 from __future__ import annotations
 
-import os
-from typing import Any
-
 from ._errors import (
     AuthenticationError,
     BadRequestError,
@@ -23,8 +20,7 @@ from ._errors import (
     TransportError,
     ValidationError,
 )
-from ._native import BatchReport, SendResult, __version__, validate
-from ._native import Client as _NativeClient
+from ._native import BatchReport, Client, SendResult, __version__, validate
 
 __all__ = [
     "Client",
@@ -44,26 +40,3 @@ __all__ = [
     "ProtocolError",
     "__version__",
 ]
-
-
-class Client(_NativeClient):
-    """Sends Trigger SMS for one universe; safe to share between threads.
-
-    Every setting is a keyword argument (timeouts in seconds); see the README.
-    """
-
-    @classmethod
-    def from_env(cls, **settings: Any) -> "Client":
-        """A client from ``SPLIO_UNIVERSE`` and ``SPLIO_KEY`` (required), and
-        ``SPLIO_BASE_URL`` and ``SPLIO_REGION`` when set; keywords override them."""
-        values = {}
-        for name in ("SPLIO_UNIVERSE", "SPLIO_KEY"):
-            value = os.environ.get(name)
-            if not value:
-                raise ValueError(f"{name} is not set")
-            values[name] = value
-        for name, setting in (("SPLIO_BASE_URL", "base_url"), ("SPLIO_REGION", "region")):
-            value = os.environ.get(name)
-            if value:
-                settings.setdefault(setting, value)
-        return cls(values["SPLIO_UNIVERSE"], values["SPLIO_KEY"], **settings)

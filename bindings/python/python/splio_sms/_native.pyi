@@ -1,9 +1,17 @@
+import os
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
 
 __version__: str
 
+# The core's table of settings: one dict per setting (json, python, flag,
+# env, kind, choices, default, validation, doc).
+SETTINGS: List[Dict[str, Any]]
+
 FieldValue = Union[str, int, float, bool, None]
+# Any mapping of field names (a dict, or another collections.abc.Mapping).
 Recipient = Mapping[str, FieldValue]
+# Any sequence of recipients except text: a list, a tuple, a Sequence.
+Recipients = Sequence[Recipient]
 
 class SendResult:
     @property
@@ -37,27 +45,51 @@ class BatchReport:
     def to_dict(self) -> Dict[str, Any]: ...
 
 class Client:
+    # Every keyword is optional and defaults to the core's value (see
+    # help(splio_sms.Client)); a test holds this list to the core's table.
     def __init__(
         self,
         universe: str,
         key: str,
         *,
-        region: str = "eu",
-        base_url: Optional[str] = None,
-        endpoint: str = "nph-4.pl",
-        method: str = "PUT",
-        timeout: float = 30.0,
-        connect_timeout: float = 10.0,
-        max_retries: int = 2,
-        retry_unknown: bool = False,
-        proxy: Optional[str] = None,
-        ca_file: Optional[str] = None,
-        allow_insecure_http: bool = False,
-        user_agent_suffix: Optional[str] = None,
-        duplicates: str = "reject",
-        batch_size: int = 1000,
-        concurrency: int = 4,
+        region: str = ...,
+        base_url: Optional[str] = ...,
+        endpoint: str = ...,
+        method: str = ...,
+        timeout: float = ...,
+        connect_timeout: float = ...,
+        max_retries: int = ...,
+        retry_unknown: bool = ...,
+        proxy: Optional[str] = ...,
+        ca_file: Optional[Union[str, os.PathLike[str]]] = ...,
+        allow_insecure_http: bool = ...,
+        user_agent_suffix: Optional[str] = ...,
+        duplicates: str = ...,
+        batch_size: int = ...,
+        concurrency: int = ...,
     ) -> None: ...
+    @classmethod
+    def from_env(
+        cls,
+        *,
+        universe: str = ...,
+        key: str = ...,
+        region: str = ...,
+        base_url: Optional[str] = ...,
+        endpoint: str = ...,
+        method: str = ...,
+        timeout: float = ...,
+        connect_timeout: float = ...,
+        max_retries: int = ...,
+        retry_unknown: bool = ...,
+        proxy: Optional[str] = ...,
+        ca_file: Optional[Union[str, os.PathLike[str]]] = ...,
+        allow_insecure_http: bool = ...,
+        user_agent_suffix: Optional[str] = ...,
+        duplicates: str = ...,
+        batch_size: int = ...,
+        concurrency: int = ...,
+    ) -> "Client": ...
     @property
     def universe(self) -> str: ...
     @property
@@ -65,7 +97,7 @@ class Client:
     def send(
         self,
         message: str,
-        rcpts: Sequence[Recipient],
+        rcpts: Recipients,
         *,
         opcode: Optional[str] = None,
         category: Optional[str] = None,
@@ -73,7 +105,7 @@ class Client:
     def send_batch(
         self,
         message: str,
-        rcpts: Sequence[Recipient],
+        rcpts: Recipients,
         *,
         opcode: Optional[str] = None,
         category: Optional[str] = None,
@@ -81,10 +113,11 @@ class Client:
 
 def validate(
     message: str,
-    rcpts: Sequence[Recipient],
+    rcpts: Recipients,
     *,
     opcode: Optional[str] = None,
     category: Optional[str] = None,
+    duplicates: str = ...,
 ) -> None: ...
 
 class _Sandbox:
