@@ -128,7 +128,7 @@ pub(crate) fn client_doc() -> String {
                 "float seconds".to_owned(),
                 s.default
                     .and_then(|d| d.parse::<f64>().ok())
-                    .map(|ms| format!("{}", ms / 1000.0)),
+                    .map(|ms| format!("{:?}", ms / 1000.0)),
             ),
             Kind::Choice(names) => (names.join(" | "), s.default.map(|d| format!("{d:?}"))),
             Kind::Bool => ("bool".to_owned(), s.default.map(python_bool)),
