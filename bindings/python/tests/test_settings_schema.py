@@ -15,24 +15,26 @@ ONE = [{"cellphone": "+33612345678"}]
 STUB = pathlib.Path(splio_sms.__file__).with_name("_native.pyi")
 
 
-def stub_keywords(function):
-    tree = ast.parse(STUB.read_text())
-    for node in ast.walk(tree):
-        if isinstance(node, ast.FunctionDef) and node.name == function:
-            args = node.args
-            return [a.arg for a in args.args + args.kwonlyargs if a.arg not in ("self", "cls")]
-    raise AssertionError(f"{function} not in the stubs")
+def stub_fields(typed_dict):
+    """The keys of a TypedDict in the stubs, its bases' first."""
+    classes = {n.name: n for n in ast.walk(ast.parse(STUB.read_text())) if isinstance(n, ast.ClassDef)}
+    node = classes[typed_dict]
+    fields = []
+    for base in node.bases:
+        if isinstance(base, ast.Name) and base.id in classes:
+            fields += stub_fields(base.id)
+    return fields + [a.target.id for a in node.body if isinstance(a, ast.AnnAssign)]
 
 
 def test_the_stubs_list_exactly_the_core_settings():
     table = [s["python"] for s in _native.SETTINGS]
-    assert stub_keywords("__init__") == table
-    assert stub_keywords("from_env") == table
+    assert ["universe", "key"] + stub_fields("Settings") == table
+    assert sorted(stub_fields("EnvSettings")) == sorted(table)
 
 
 def test_validate_takes_exactly_the_validation_settings():
     wanted = [s["python"] for s in _native.SETTINGS if s["validation"]]
-    assert stub_keywords("validate")[4:] == wanted
+    assert stub_fields("ValidationSettings") == wanted
 
 
 def test_help_lists_every_setting_with_its_default():

@@ -20,3 +20,13 @@ def test_typed_usage_runs():
     result = subprocess.run([sys.executable, str(HERE / "typed_usage.py")], capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     assert "ok" in result.stdout
+
+
+def test_mypy_refuses_a_keyword_the_core_does_not_have(tmp_path):
+    program = tmp_path / "wrong.py"
+    program.write_text('import splio_sms\nsplio_sms.Client("u", "k", timeout_ms=5000)\n')
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", str(program)], capture_output=True, text=True
+    )
+    assert result.returncode == 1, result.stdout
+    assert "timeout_ms" in result.stdout

@@ -28,6 +28,9 @@ def main() -> None:
         inserted = send_codes(client, ["+33612345678"])
         report: splio_sms.BatchReport = client.send_batch("AbCdEf123", [{"cellphone": "+33612345679"}])
         not_sent: List[int] = report.not_sent
+        own = splio_sms.Client("sandbox", "sandbox-key", base_url=sandbox.base_url, timeout=5.0, max_retries=0)
+        splio_sms.validate("AbCdEf123", ({"cellphone": "+33612345678"},), duplicates="dedupe")
+        assert own.universe == "sandbox"
         print(inserted, report.status, not_sent, sandbox.messages[0]["universe"])
 
 

@@ -1,6 +1,8 @@
 import os
 from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
 
+from typing_extensions import TypedDict, Unpack
+
 __version__: str
 
 # The core's table of settings: one dict per setting (json, python, flag,
@@ -44,52 +46,41 @@ class BatchReport:
     def dropped(self) -> List[int]: ...
     def to_dict(self) -> Dict[str, Any]: ...
 
+class Settings(TypedDict, total=False):
+    """Every setting keyword; each is optional and defaults to the core's
+    value (see help(splio_sms.Client)). A test holds this list to the core's table."""
+
+    region: str
+    base_url: Optional[str]
+    endpoint: str
+    method: str
+    timeout: float
+    connect_timeout: float
+    max_retries: int
+    retry_unknown: bool
+    proxy: Optional[str]
+    ca_file: Optional[Union[str, os.PathLike[str]]]
+    allow_insecure_http: bool
+    user_agent_suffix: Optional[str]
+    duplicates: str
+    batch_size: int
+    concurrency: int
+
+class EnvSettings(Settings, total=False):
+    """`Client.from_env` keywords: the variables' values can be overridden, credentials too."""
+
+    universe: str
+    key: str
+
+class ValidationSettings(TypedDict, total=False):
+    """The settings that change what validation accepts."""
+
+    duplicates: str
+
 class Client:
-    # Every keyword is optional and defaults to the core's value (see
-    # help(splio_sms.Client)); a test holds this list to the core's table.
-    def __init__(
-        self,
-        universe: str,
-        key: str,
-        *,
-        region: str = ...,
-        base_url: Optional[str] = ...,
-        endpoint: str = ...,
-        method: str = ...,
-        timeout: float = ...,
-        connect_timeout: float = ...,
-        max_retries: int = ...,
-        retry_unknown: bool = ...,
-        proxy: Optional[str] = ...,
-        ca_file: Optional[Union[str, os.PathLike[str]]] = ...,
-        allow_insecure_http: bool = ...,
-        user_agent_suffix: Optional[str] = ...,
-        duplicates: str = ...,
-        batch_size: int = ...,
-        concurrency: int = ...,
-    ) -> None: ...
+    def __init__(self, universe: str, key: str, **settings: Unpack[Settings]) -> None: ...
     @classmethod
-    def from_env(
-        cls,
-        *,
-        universe: str = ...,
-        key: str = ...,
-        region: str = ...,
-        base_url: Optional[str] = ...,
-        endpoint: str = ...,
-        method: str = ...,
-        timeout: float = ...,
-        connect_timeout: float = ...,
-        max_retries: int = ...,
-        retry_unknown: bool = ...,
-        proxy: Optional[str] = ...,
-        ca_file: Optional[Union[str, os.PathLike[str]]] = ...,
-        allow_insecure_http: bool = ...,
-        user_agent_suffix: Optional[str] = ...,
-        duplicates: str = ...,
-        batch_size: int = ...,
-        concurrency: int = ...,
-    ) -> "Client": ...
+    def from_env(cls, **settings: Unpack[EnvSettings]) -> "Client": ...
     @property
     def universe(self) -> str: ...
     @property
@@ -117,7 +108,7 @@ def validate(
     *,
     opcode: Optional[str] = None,
     category: Optional[str] = None,
-    duplicates: str = ...,
+    **settings: Unpack[ValidationSettings],
 ) -> None: ...
 
 class _Sandbox:
