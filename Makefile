@@ -13,11 +13,11 @@ RELEASE := target/release
 VENV := target/venv
 PYTHON := $(VENV)/bin/python
 
-.PHONY: fuzz python-install soak bench-cli bench-python wheel test-python bench-loop all test test-rust test-c lint lib sandbox-bin header install bench quickstart clean
+.PHONY: test-conformance fuzz python-install soak bench-cli bench-python wheel test-python bench-loop all test test-rust test-c lint lib sandbox-bin header install bench quickstart clean
 
 all: lib examples/c/send
 
-test: lint test-rust test-c test-python
+test: lint test-rust test-c test-conformance test-python
 
 lint:
 	$(CARGO) fmt --all -- --check
@@ -32,6 +32,12 @@ test-rust:
 
 test-c: lib sandbox-bin
 	bash tests/c/run.sh
+
+# The conformance suite (tests/conformance) on the Rust API, C ABI and
+# command faces; its Python face runs in test-python.
+test-conformance: lib
+	$(CARGO) build --features cli --bin splio-sms --example conformance_face
+	bash tests/conformance/run.sh
 
 # The Python suite runs against the abi3 wheel maturin builds, installed into
 # a virtual environment made here (with maturin, pytest and mypy).

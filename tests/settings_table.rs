@@ -12,10 +12,13 @@ fn table() -> Value {
         SETTINGS
             .iter()
             .map(|s| {
+                // The key is never a flag's value (it would land in shell
+                // history): the command reads it from SPLIO_KEY or --key-file.
+                let flag = (s.json != "key").then_some(s.flag);
                 let mut entry = json!({
                     "json": s.json,
                     "python": s.python,
-                    "flag": s.flag,
+                    "flag": flag,
                     "env": s.env,
                     "kind": s.kind.name(),
                     "default": s.default,

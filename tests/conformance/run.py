@@ -1,0 +1,210 @@
+"""Runs the conformance cases on the Rust API, C ABI and command faces
+against one `splio-sms sandbox`. (The Python face runs inside pytest:
+bindings/python/tests/test_conformance.py.)
+
+    python3 tests/conformance/run.py --splio-sms target/debug/splio-sms \
+        --rust target/debug/examples/conformance_face --c target/conformance/face
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any, Dict, List, Optional
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import conformance as cf  # noqa: E402
+
+REQUEST_KEYS = {"message", "rcpts", "opcode", "category"}
+
+
+class LineFace:
+    """A face speaking the line protocol: three lines in (operation, settings,
+    request), one line out (`<status> <document>`)."""
+
+    def __init__(self, name: str, exe: str) -> None:
+        self.name = name
+        self.exe = exe
+        self._proc: Optional[subprocess.Popen] = None
+
+    def _start(self) -> subprocess.Popen:
+        if self._proc is None or self._proc.poll() is not None:
+            self._proc = subprocess.Popen(
+                [self.exe], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                env=cf.clean_env(), text=True, encoding="utf-8",
+            )
+        return self._proc
+
+    def __call__(self, call: cf.Call) -> cf.Observed:
+        if call.op == "validate" and (call.settings or call.settings_text):
+            raise cf.Inexpressible(f"the {self.name} face's validate entry point takes no settings")
+        for text in (call.settings_text, call.request_text):
+            if "\n" in text:
+                raise cf.Inexpressible("the line protocol carries one-line texts")
+        proc = self._start()
+        assert proc.stdin and proc.stdout
+        proc.stdin.write(f"{call.op}\n{call.settings_text}\n{call.request_text}\n")
+        proc.stdin.flush()
+        line = proc.stdout.readline()
+        if not line:
+            code = proc.wait()
+            self._proc = None
+            return cf.Observed(None, f"crashed (exit {code})")
+        status, _, doc = line.rstrip("\n").partition(" ")
+        try:
+            parsed = json.loads(doc)
+        except ValueError:
+            return cf.Observed(None, status, doc)
+        return cf.Observed(parsed, status)
+
+    def stop(self) -> None:
+        if self._proc is not None and self._proc.poll() is None:
+            assert self._proc.stdin
+            self._proc.stdin.close()
+            self._proc.wait(timeout=30)
+
+
+class CommandFace:
+    """The `splio-sms` command: `send` with --to for one request, `send
+    --rcpts FILE.json` for a batch, `validate --rcpts FILE.json`, and for
+    client_new a `send` of an invalid request (settings are checked first;
+    exit 3 then means the client was made and nothing was sent)."""
+
+    def __init__(self, exe: str, table: Dict[str, Dict[str, Any]]) -> None:
+        self.exe = exe
+        self.table = table
+        self.dir = Path(tempfile.mkdtemp(prefix="splio-conformance-"))
+
+    def _settings_args(self, call: cf.Call) -> List[str]:
+        if call.op == "validate":
+            if call.settings is None:
+                raise cf.Inexpressible("validate takes no settings file")
+            args = []
+            for name, value in call.settings.items():
+                entry = self.table.get(name)
+                if cf.cli_route(entry, value) != "flag":
+                    raise cf.Inexpressible(f"validate takes no settings file, and {name}={value!r} is no flag")
+                args += _flag(entry, value)
+            return args
+        config_path = self.dir / "settings.json"
+        args = ["--config", str(config_path)]
+        if call.settings is None:
+            config_path.write_text(call.settings_text, encoding="utf-8")
+            return args
+        config: Dict[str, Any] = {}
+        for name, value in call.settings.items():
+            entry = self.table.get(name)
+            if name in call.filled or cf.cli_route(entry, value) == "config":
+                config[name] = value
+            else:
+                args += _flag(entry, value)
+        config_path.write_text(json.dumps(config, ensure_ascii=False), encoding="utf-8")
+        return args
+
+    def _request_args(self, call: cf.Call) -> List[str]:
+        if call.op == "client_new":
+            return ["--message", "0", "--to", "0"]
+        req = call.request
+        if not isinstance(req, dict):
+            raise cf.Inexpressible("the command takes a request as flags and a recipients file, not as JSON text")
+        extra = set(req) - REQUEST_KEYS
+        if extra:
+            raise cf.Inexpressible(f"no flag for the request keys {sorted(extra)}")
+        if not isinstance(req.get("message"), str):
+            raise cf.Inexpressible("--message is a required text")
+        args = [f"--message={req['message']}"]
+        for name in ("opcode", "category"):
+            value = req.get(name)
+            if value is None:
+                continue
+            if not isinstance(value, str):
+                raise cf.Inexpressible(f"--{name} is text")
+            args.append(f"--{name}={value}")
+        rcpts = req.get("rcpts")
+        if not isinstance(rcpts, list):
+            raise cf.Inexpressible("a recipients file holds an array")
+        if call.op == "send":
+            return args + _to_args(rcpts)
+        path = self.dir / "rcpts.json"
+        path.write_text(json.dumps(rcpts, ensure_ascii=False), encoding="utf-8")
+        return args + ["--rcpts", str(path)]
+
+    def __call__(self, call: cf.Call) -> cf.Observed:
+        command = "validate" if call.op == "validate" else "send"
+        args = [self.exe, command, *self._settings_args(call), *self._request_args(call), "--json"]
+        done = subprocess.run(args, capture_output=True, text=True, encoding="utf-8", env=cf.clean_env(), timeout=120)
+        doc = None
+        for line in reversed(done.stdout.splitlines()):
+            if line.strip():
+                try:
+                    doc = json.loads(line)
+                except ValueError:
+                    pass
+                break
+        if call.op == "client_new" and done.returncode == 3 and doc and doc.get("error", {}).get("kind") == "validation":
+            return cf.Observed({"status": "ok"}, 0, done.stderr)
+        return cf.Observed(doc, done.returncode, done.stderr + done.stdout)
+
+
+def _flag(entry: Dict[str, Any], value: Any) -> List[str]:
+    return [entry["flag"]] if value is True else [f"{entry['flag']}={value}"]
+
+
+def _to_args(rcpts: List[Any]) -> List[str]:
+    """--to for each recipient and --field for the fields they all share."""
+    if not rcpts:
+        raise cf.Inexpressible("--to needs at least one recipient")
+    fields = None
+    args = []
+    for r in rcpts:
+        if not isinstance(r, dict) or not isinstance(r.get("cellphone"), str):
+            raise cf.Inexpressible("--to takes recipients with a text cellphone")
+        these = {k: v for k, v in r.items() if k != "cellphone"}
+        if any(not isinstance(v, str) for v in these.values()):
+            raise cf.Inexpressible("--field values are text")
+        if fields is not None and these != fields:
+            raise cf.Inexpressible("--field gives every --to recipient the same fields")
+        fields = these
+        args.append(f"--to={r['cellphone']}")
+    return args + [f"--field={k}={v}" for k, v in (fields or {}).items()]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--splio-sms", required=True, help="the splio-sms command (runs the sandbox, and is the command face)")
+    ap.add_argument("--rust", help="the Rust face binary (examples/conformance_face)")
+    ap.add_argument("--c", help="the C face binary (tests/conformance/face.c)")
+    ap.add_argument("--faces", default="rust,c,cli")
+    ap.add_argument("--only", help="run only the cases whose id matches this regular expression")
+    a = ap.parse_args()
+
+    table = cf.settings_table()
+    cases = cf.load_cases()
+    sandbox = cf.SandboxProcess(a.splio_sms)
+    failed = 0
+    try:
+        control = cf.SandboxControl(sandbox.base_url)
+        for face in a.faces.split(","):
+            if face == "cli":
+                failed += cf.run_face("cli", CommandFace(a.splio_sms, table), control, cases, a.only)
+                continue
+            exe = {"rust": a.rust, "c": a.c}[face]
+            if not exe:
+                ap.error(f"--{face} is needed to run the {face} face")
+            line_face = LineFace(face, exe)
+            try:
+                failed += cf.run_face(face, line_face, control, cases, a.only)
+            finally:
+                line_face.stop()
+    finally:
+        sandbox.stop()
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
