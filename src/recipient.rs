@@ -23,6 +23,9 @@ pub struct Recipient {
     pub(crate) values: String,
     /// Set when the recipient could not be read; validation then skips its content.
     pub(crate) unreadable: bool,
+    /// Problems of its shape, at paths relative to it (`""`, `".c0"`),
+    /// reported by validation under `rcpts[i]` wherever it came from.
+    pub(crate) problems: Vec<Problem>,
 }
 
 impl Recipient {
@@ -33,6 +36,7 @@ impl Recipient {
             fields: Vec::new(),
             values: String::new(),
             unreadable: false,
+            problems: Vec::new(),
         }
     }
 
@@ -108,63 +112,54 @@ impl FieldNames {
     }
 }
 
-/// Builds recipient `index` of a request from any face's values, noting each
-/// problem of its shape at its path (`rcpts[3].c0`).
-pub(crate) struct RecipientBuilder<'p> {
-    index: usize,
+/// Builds one recipient from any face's values, noting each problem of its
+/// shape at its path relative to the recipient (`.c0`), so that validation
+/// names it `rcpts[3].c0` whether it came from a request, a file or Python.
+pub(crate) struct RecipientBuilder<'n> {
     recipient: Recipient,
     seen_cellphone: bool,
-    problems: &'p mut Vec<Problem>,
-    names: &'p mut FieldNames,
+    names: &'n mut FieldNames,
 }
 
-impl<'p> RecipientBuilder<'p> {
-    pub fn new(index: usize, problems: &'p mut Vec<Problem>, names: &'p mut FieldNames) -> Self {
+impl<'n> RecipientBuilder<'n> {
+    pub fn new(names: &'n mut FieldNames) -> Self {
         let mut recipient = Recipient::new(String::new());
         recipient.fields.reserve(4);
         recipient.values.reserve(64);
         RecipientBuilder {
-            index,
             recipient,
             seen_cellphone: false,
-            problems,
             names,
         }
     }
 
-    /// The recipient at `index` was not an object (a dict) at all.
-    pub fn not_an_object(index: usize, problems: &mut Vec<Problem>) -> Recipient {
-        problems.push(Problem::new(
-            format!("rcpts[{index}]"),
-            "must be an object with a cellphone",
-        ));
-        Recipient {
-            unreadable: true,
-            ..Recipient::new(String::new())
-        }
+    /// A recipient that was not an object (a dict) at all.
+    pub fn not_an_object() -> Recipient {
+        let mut r = Recipient::new(String::new());
+        r.unreadable = true;
+        r.problems
+            .push(Problem::new("", "must be an object with a cellphone"));
+        r
     }
 
     /// A field whose name is not text (possible in Python dicts).
     #[cfg_attr(not(feature = "python"), allow(dead_code))]
     pub fn name_not_text(&mut self) {
-        self.problems.push(Problem::new(
-            format!("rcpts[{}]", self.index),
-            "field names must be strings",
-        ));
+        self.problem("", "field names must be strings");
+    }
+
+    fn problem(&mut self, path: &str, message: &str) {
+        self.recipient.problems.push(Problem::new(path, message));
     }
 
     /// One field, `cellphone` included.
     pub fn field(&mut self, name: &str, value: FieldValue<'_>) {
-        let i = self.index;
         if name == "cellphone" {
             self.seen_cellphone = true;
             match value {
                 FieldValue::Text(s) => self.recipient.cellphone = s.into_owned(),
                 _ => {
-                    self.problems.push(Problem::new(
-                        format!("rcpts[{i}].cellphone"),
-                        "must be a string",
-                    ));
+                    self.problem(".cellphone", "must be a string");
                     self.recipient.unreadable = true;
                 }
             }
@@ -176,10 +171,10 @@ impl<'p> RecipientBuilder<'p> {
             FieldValue::Bool(b) => Cow::Borrowed(if b { "true" } else { "false" }),
             FieldValue::Null => return,
             FieldValue::Other => {
-                self.problems.push(Problem::new(
-                    format!("rcpts[{i}].{name}"),
+                self.problem(
+                    &format!(".{name}"),
                     "must be a string, number or boolean (arrays and objects are refused)",
-                ));
+                );
                 return;
             }
         };
@@ -189,10 +184,7 @@ impl<'p> RecipientBuilder<'p> {
 
     pub fn finish(mut self) -> Recipient {
         if !self.seen_cellphone {
-            self.problems.push(Problem::new(
-                format!("rcpts[{}].cellphone", self.index),
-                "is required",
-            ));
+            self.problem(".cellphone", "is required");
             self.recipient.unreadable = true;
         }
         self.recipient

@@ -17,20 +17,19 @@ use crate::recipient::{FieldNames, FieldValue, Recipient, RecipientBuilder};
 impl Recipient {
     /// Reads one recipient object of the contract's JSON
     /// (`{"cellphone": "+33612345678", "firstname": "John", "c0": 1}`), as one
-    /// line of a JSON Lines file holds it. `Err` says every problem of its shape.
+    /// line of a JSON Lines file holds it. `Err` only when the text is not
+    /// JSON; a problem of its shape (a missing cellphone, an array for a
+    /// field) is kept and reported by validation at its path (`rcpts[3].c0`).
     pub fn from_json(json: &str) -> std::result::Result<Recipient, String> {
         let mut de = serde_json::Deserializer::from_str(json);
-        let read = RecipientSeed::read_one(&mut de)
+        RecipientSeed::read_one(&mut de)
             .and_then(|r| de.end().map(|()| r))
-            .map_err(|e| format!("not a JSON object: {e}"))?;
-        read.into_result()
+            .map_err(|e| format!("not valid JSON: {e}"))
     }
 
     /// [`Recipient::from_json`] for an already parsed value.
     pub fn from_value(value: serde_json::Value) -> std::result::Result<Recipient, String> {
-        RecipientSeed::read_one(value)
-            .map_err(|e| format!("not a recipient object: {e}"))?
-            .into_result()
+        RecipientSeed::read_one(value).map_err(|e| format!("not a recipient object: {e}"))
     }
 }
 
@@ -176,7 +175,7 @@ impl<'de> Visitor<'de> for RequestVisitor {
                 }
                 "rcpts" => {
                     seen_rcpts = true;
-                    match map.next_value_seed(RcptsSeed(&mut p))? {
+                    match map.next_value_seed(RcptsSeed)? {
                         Some(rcpts) => req.rcpts = rcpts,
                         None => p.push(Problem::new("rcpts", "must be an array of recipients")),
                     }
@@ -311,9 +310,9 @@ impl<'de> Visitor<'de> for KeyVisitor {
 }
 
 /// `rcpts`: `Some` for an array (its items read with their index), `None` otherwise.
-struct RcptsSeed<'p>(&'p mut Vec<Problem>);
+struct RcptsSeed;
 
-impl<'de> DeserializeSeed<'de> for RcptsSeed<'_> {
+impl<'de> DeserializeSeed<'de> for RcptsSeed {
     type Value = Option<Vec<Recipient>>;
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Self::Value, D::Error> {
@@ -321,7 +320,7 @@ impl<'de> DeserializeSeed<'de> for RcptsSeed<'_> {
     }
 }
 
-impl<'de> Visitor<'de> for RcptsSeed<'_> {
+impl<'de> Visitor<'de> for RcptsSeed {
     type Value = Option<Vec<Recipient>>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -333,11 +332,7 @@ impl<'de> Visitor<'de> for RcptsSeed<'_> {
     ) -> std::result::Result<Self::Value, A::Error> {
         let mut rcpts = Vec::with_capacity(seq.size_hint().unwrap_or(16));
         let mut names = FieldNames::default();
-        while let Some(r) = seq.next_element_seed(RecipientSeed {
-            index: rcpts.len(),
-            problems: &mut *self.0,
-            names: &mut names,
-        })? {
+        while let Some(r) = seq.next_element_seed(RecipientSeed { names: &mut names })? {
             rcpts.push(r);
         }
         Ok(Some(rcpts))
@@ -365,50 +360,15 @@ impl<'de> Visitor<'de> for RcptsSeed<'_> {
     }
 }
 
-/// One recipient, read knowing its index so that problems carry their path.
-struct RecipientSeed<'p> {
-    index: usize,
-    problems: &'p mut Vec<Problem>,
-    names: &'p mut FieldNames,
-}
-
-/// One recipient read alone, with the problems of its shape.
-struct ReadOne(Recipient, Vec<Problem>);
-
-impl ReadOne {
-    fn into_result(self) -> std::result::Result<Recipient, String> {
-        let ReadOne(r, problems) = self;
-        if problems.is_empty() {
-            return Ok(r);
-        }
-        Err(problems
-            .iter()
-            .map(|p| {
-                match p
-                    .path
-                    .strip_prefix("rcpts[0]")
-                    .map(|f| f.trim_start_matches('.'))
-                {
-                    Some("") | None => p.message.clone(),
-                    Some(field) => format!("{field}: {}", p.message),
-                }
-            })
-            .collect::<Vec<_>>()
-            .join("; "))
-    }
+/// One recipient, its field names shared with the others of its request.
+struct RecipientSeed<'n> {
+    names: &'n mut FieldNames,
 }
 
 impl RecipientSeed<'_> {
-    fn read_one<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<ReadOne, D::Error> {
-        let mut problems = Vec::new();
+    fn read_one<'de, D: Deserializer<'de>>(d: D) -> std::result::Result<Recipient, D::Error> {
         let mut names = FieldNames::default();
-        let r = RecipientSeed {
-            index: 0,
-            problems: &mut problems,
-            names: &mut names,
-        }
-        .deserialize(d)?;
-        Ok(ReadOne(r, problems))
+        RecipientSeed { names: &mut names }.deserialize(d)
     }
 }
 
@@ -432,12 +392,7 @@ impl<'de> Visitor<'de> for RecipientVisitor<'_> {
         self,
         mut map: A,
     ) -> std::result::Result<Self::Value, A::Error> {
-        let RecipientSeed {
-            index,
-            problems,
-            names,
-        } = self.0;
-        let mut r = RecipientBuilder::new(index, problems, names);
+        let mut r = RecipientBuilder::new(self.0.names);
         while let Some(Key(name)) = map.next_key::<Key<'de>>()? {
             let value = match map.next_value()? {
                 Scalar::Text(s) => FieldValue::Text(s),
@@ -476,7 +431,7 @@ impl<'de> Visitor<'de> for RecipientVisitor<'_> {
 
 impl RecipientVisitor<'_> {
     fn not_an_object(self) -> Recipient {
-        RecipientBuilder::not_an_object(self.0.index, self.0.problems)
+        RecipientBuilder::not_an_object()
     }
 }
 
@@ -489,14 +444,14 @@ mod tests {
         let r = Recipient::from_json(r#"{"cellphone":"+33612345678","c0":12,"x":null}"#).unwrap();
         assert_eq!(r.cellphone(), "+33612345678");
         assert_eq!(r.fields().collect::<Vec<_>>(), [("c0", "12")]);
-        let e = Recipient::from_json(r#"{"firstname":"a","c0":[1]}"#).unwrap_err();
-        assert_eq!(e, "c0: must be a string, number or boolean (arrays and objects are refused); cellphone: is required");
-        assert!(Recipient::from_json("[1]")
-            .unwrap_err()
-            .contains("must be an object"));
+        let r = Recipient::from_json(r#"{"firstname":"a","c0":[1]}"#).unwrap();
+        let paths: Vec<&str> = r.problems.iter().map(|p| p.path.as_str()).collect();
+        assert_eq!(paths, [".c0", ".cellphone"]);
+        let r = Recipient::from_json("[1]").unwrap();
+        assert_eq!(r.problems[0].message, "must be an object with a cellphone");
         assert!(Recipient::from_json("{")
             .unwrap_err()
-            .starts_with("not a JSON object"));
+            .starts_with("not valid JSON"));
         assert!(Recipient::from_json(r#"{"cellphone":"1"} x"#).is_err());
     }
 }

@@ -344,7 +344,7 @@ fn validate_lists_every_problem_with_its_line_and_sends_nothing() {
         .arg(&jsonl));
     assert_eq!(code, 3);
     assert!(
-        out.starts_with("line 3: rcpts[1]: cellphone: must be a string"),
+        out.starts_with("line 3: rcpts[1].cellphone: must be a string"),
         "{out}"
     );
 

@@ -8,7 +8,6 @@ use pyo3::types::{
     PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyMapping, PySequence, PyString, PyTuple,
 };
 
-use crate::error::Problem;
 use crate::recipient::{FieldNames, FieldValue, Recipient, RecipientBuilder};
 use crate::request::SendRequest;
 
@@ -31,9 +30,8 @@ pub(crate) fn request(
     let items = sequence(rcpts)?;
     let mut names = FieldNames::default();
     req.rcpts.reserve(items.len());
-    for (i, item) in items.iter().enumerate() {
-        let r = recipient(i, item, &mut names, &mut req.shape_problems)?;
-        req.rcpts.push(r);
+    for item in &items {
+        req.rcpts.push(recipient(item, &mut names)?);
     }
     Ok(req)
 }
@@ -58,12 +56,7 @@ fn sequence<'py>(rcpts: &Bound<'py, PyAny>) -> PyResult<Vec<Bound<'py, PyAny>>> 
     ))
 }
 
-fn recipient(
-    i: usize,
-    item: &Bound<'_, PyAny>,
-    names: &mut FieldNames,
-    p: &mut Vec<Problem>,
-) -> PyResult<Recipient> {
+fn recipient(item: &Bound<'_, PyAny>, names: &mut FieldNames) -> PyResult<Recipient> {
     let entries: Vec<(Bound<'_, PyAny>, Bound<'_, PyAny>)> = if let Ok(dict) = item.cast::<PyDict>()
     {
         dict.iter().collect()
@@ -74,9 +67,9 @@ fn recipient(
             .map(|kv| kv.extract())
             .collect::<PyResult<_>>()?
     } else {
-        return Ok(RecipientBuilder::not_an_object(i, p));
+        return Ok(RecipientBuilder::not_an_object());
     };
-    let mut r = RecipientBuilder::new(i, p, names);
+    let mut r = RecipientBuilder::new(names);
     for (key, value) in entries {
         let Ok(key) = key.cast::<PyString>() else {
             r.name_not_text();

@@ -187,6 +187,12 @@ pub(crate) fn check_recipient<'r>(
     p: &mut Problems,
 ) -> Option<Cow<'r, str>> {
     let before = p.len();
+    for problem in &r.problems {
+        p.push(Problem::new(
+            format!("rcpts[{i}]{}", problem.path),
+            problem.message.clone(),
+        ));
+    }
     for name in r.field_names() {
         if let Some(why) = field_name_problem(name) {
             p.push(Problem::new(format!("rcpts[{i}].{name}"), why));

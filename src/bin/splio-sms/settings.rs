@@ -195,10 +195,22 @@ impl ClientSettings {
     }
 }
 
+/// Every problem on its own line, each naming the flag, variable or
+/// settings-file key as it was given.
 fn bad_settings(e: splio_sms::Error) -> Failure {
+    let mut message = match e.problems() {
+        [] => format!("bad settings: {}", describe(&e)),
+        [one] => format!("bad settings: {}: {}", one.path, one.message),
+        many => format!("bad settings: {} problems", many.len()),
+    };
+    if e.problems().len() > 1 {
+        for p in e.problems() {
+            message.push_str(&format!("\n  {}: {}", p.path, p.message));
+        }
+    }
     Failure {
         code: exit_code(e.kind()),
-        message: format!("bad settings: {}", describe(&e)),
+        message,
     }
 }
 
