@@ -79,14 +79,13 @@ pub(crate) fn to_py(e: &Error) -> PyErr {
     let Some(first) = e.problems().first() else {
         return PyValueError::new_err(e.message().to_owned());
     };
-    let mut message = format!("{} {}", first.path, first.message);
-    let more = e.problems().len() - 1;
-    if more > 0 {
-        message.push_str(&format!(
-            " (and {more} more problem{})",
-            if more == 1 { "" } else { "s" }
-        ));
-    }
+    // Every problem at once, each naming its keyword: one round of fixes.
+    let message = e
+        .problems()
+        .iter()
+        .map(|p| format!("{} {}", p.path, p.message))
+        .collect::<Vec<_>>()
+        .join("; ");
     if first.is_wrong_type() {
         PyTypeError::new_err(message)
     } else {
