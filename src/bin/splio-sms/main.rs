@@ -64,7 +64,9 @@ pub fn report_code(report: &BatchReport) -> u8 {
     match report.status {
         BatchStatus::Ok => OK,
         BatchStatus::Partial => PARTIAL,
-        _ => report.first_error().map_or(INTERNAL, |e| exit_code(e.kind())),
+        _ => report
+            .first_error()
+            .map_or(INTERNAL, |e| exit_code(e.kind())),
     }
 }
 
