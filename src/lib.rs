@@ -69,6 +69,7 @@
 mod batch;
 mod client;
 mod error;
+#[cfg(feature = "capi")]
 pub mod ffi;
 #[cfg(feature = "python")]
 mod python;
