@@ -30,8 +30,8 @@ echo '#include "splio_sms.h"' | cc -std=c99 $CWARN -Iinclude -x c -fsyntax-only 
 
 echo "== start the sandbox"
 rm -f "$build/sandbox.out"
-# Its stdin is a pipe this script holds open: if the script dies, even by
-# SIGKILL, the pipe closes and the sandbox stops with it.
+# Its stdin is a pipe this script (and what it runs) holds open: if the
+# script dies, even by SIGKILL, the pipe closes and the sandbox stops too.
 exec {sandbox_stdin}> >(exec "$sandbox_bin" sandbox --until-stdin-closes \
     --account c_universe:c-key-secret --design AbCdEf123 > "$build/sandbox.out" 2>&1)
 sandbox=$!
