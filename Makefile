@@ -9,11 +9,18 @@
 CARGO ?= cargo
 PREFIX ?= /usr/local
 VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
-RELEASE := target/release
-VENV := target/venv
+# Where cargo builds (CARGO_TARGET_DIR, a target-dir in cargo's config, or
+# ./target), asked once and exported so every script and cargo below agree.
+TARGET_DIR := $(shell $(CARGO) metadata --format-version 1 --no-deps 2>/dev/null | sed -n 's/.*"target_directory":"\([^"]*\)".*/\1/p')
+ifeq ($(TARGET_DIR),)
+TARGET_DIR := $(CURDIR)/target
+endif
+export CARGO_TARGET_DIR := $(TARGET_DIR)
+RELEASE := $(TARGET_DIR)/release
+VENV := $(TARGET_DIR)/venv
 PYTHON := $(VENV)/bin/python
 
-.PHONY: test-conformance fuzz python-install soak bench-cli bench-python wheel test-python bench-loop all test test-rust test-c lint lib sandbox-bin header install bench quickstart clean
+.PHONY: test-conformance target-dir fuzz python-install soak bench-cli bench-python wheel test-python bench-loop all test test-rust test-c lint lib sandbox-bin header install bench quickstart clean
 
 all: lib examples/c/send
 
@@ -22,15 +29,17 @@ test: lint test-rust test-c test-conformance test-python
 lint:
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --all-targets --all-features -- -D warnings
-	# The library alone, without the sandbox's dependencies.
-	$(CARGO) check --lib --no-default-features
+	# The library alone, without the C API nor the sandbox's dependencies.
+	$(CARGO) clippy --lib --no-default-features -- -D warnings
 
 # Not --all-features: test binaries built with pyo3 would need a shared libpython.
 test-rust:
 	bash scripts/need.sh tinyproxy:tinyproxy
 	$(CARGO) test --features cli
 
-test-c: lib sandbox-bin
+# sandbox-bin before lib: building the command rebuilds the library with the
+# command's features, and the C suite must run against the library as installed.
+test-c: sandbox-bin lib
 	bash tests/c/run.sh
 
 # The conformance suite (tests/conformance) on the Rust API, C ABI and
@@ -47,22 +56,32 @@ $(VENV)/.ready:
 	$(PYTHON) -m pip install -q "maturin>=1.9.4,<2" "pytest>=8" "mypy>=1.10" "requests>=2.31"
 	touch $@
 
+# maturin builds with the cargo profile `python` (bindings/python/pyproject.toml),
+# into $(TARGET_DIR)/python: the Python build of libsplio_sms.so, which needs
+# the interpreter's symbols, never replaces the C library in $(RELEASE).
 wheel: $(VENV)/.ready
-	rm -f target/wheels/splio_sms-*.whl
-	# Its own target directory: the Python build of libsplio_sms.so must not replace the C one.
-	cd bindings/python && ../../$(VENV)/bin/maturin build --release --target-dir ../../target/python -o ../../target/wheels
+	rm -f $(TARGET_DIR)/wheels/splio_sms-*.whl
+	cd bindings/python && $(VENV)/bin/maturin build -o $(TARGET_DIR)/wheels
 
 python-install: wheel
-	$(PYTHON) -m pip install -q --force-reinstall --no-deps target/wheels/splio_sms-$(VERSION)-cp39-abi3-*.whl
+	$(PYTHON) -m pip install -q --force-reinstall --no-deps $(TARGET_DIR)/wheels/splio_sms-$(VERSION)-cp39-abi3-*.whl
 
-test-python: python-install
-	cd bindings/python && ../../$(PYTHON) -m pytest -q
+# lib first, so the check after the Python build sees whether it was replaced.
+test-python: lib python-install
+	cd bindings/python && $(PYTHON) -m pytest -q
+	bash scripts/need.sh nm:binutils
+	@undefined=$$(nm -D --undefined-only $(RELEASE)/libsplio_sms.so) || exit 1; \
+	if echo "$$undefined" | grep -qE ' _?Py'; then \
+		echo "$(RELEASE)/libsplio_sms.so needs Python symbols: the Python build replaced the C library"; \
+		exit 1; \
+	fi
 
 lib:
 	$(CARGO) build --release --lib
 
+# The sandbox as a process, for the C suite and the benchmarks: `splio-sms sandbox`.
 sandbox-bin:
-	$(CARGO) build --release --example sandbox
+	$(CARGO) build --release --features cli --bin splio-sms
 
 examples/c/send: examples/c/send.c include/splio_sms.h lib
 	$(CC) -std=c11 -Wall -Wextra -O2 $< -Iinclude -L$(RELEASE) -Wl,-rpath,$(abspath $(RELEASE)) -lsplio_sms -o $@
@@ -71,11 +90,11 @@ examples/c/send_loop: examples/c/send_loop.c include/splio_sms.h lib
 	$(CC) -std=c11 -Wall -Wextra -O2 $< -Iinclude -L$(RELEASE) -Wl,-rpath,$(abspath $(RELEASE)) -lsplio_sms -o $@
 
 # The long soak: 100,000 sends through the C ABI, then 8 threads x 10,000.
-soak: lib sandbox-bin
+soak: sandbox-bin lib
 	SOAK_SENDS=100000 SOAK_THREAD_SENDS=10000 bash tests/c/run.sh
 
 # Sequential sends/s through the C ABI and the Rust API, against one sandbox.
-bench-loop: examples/c/send_loop sandbox-bin
+bench-loop: sandbox-bin examples/c/send_loop
 	$(CARGO) build --release --example send_loop
 	bash bench/send_loop.sh
 
@@ -100,6 +119,10 @@ fuzz:
 		RUSTC_BOOTSTRAP=1 $(CARGO) fuzz cmin $$t >/dev/null 2>&1 || exit 1; \
 	done
 
+# Where cargo builds, for scripts: `make -s target-dir`.
+target-dir:
+	@echo $(TARGET_DIR)
+
 header:
 	SPLIO_UPDATE_HEADER=1 $(CARGO) test --test c_header
 
@@ -115,7 +138,7 @@ quickstart:
 
 # Everything beside wrk, libcurl and requests, written to BENCHMARKS.md (installs
 # nginx, wrk and libcurl's headers from the distribution when missing).
-bench: lib sandbox-bin examples/c/send_loop python-install
+bench: sandbox-bin lib examples/c/send_loop python-install
 	bash scripts/need.sh nginx:nginx-light wrk:wrk curl-config:libcurl4-openssl-dev
 	$(CC) -std=c11 -O2 bench/curl_loop.c $$(curl-config --cflags --libs) -o $(RELEASE)/curl_loop
 	$(CARGO) build --release --example send_loop --example send_threads --example batch_100k

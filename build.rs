@@ -1,40 +1,53 @@
-//! Generates the C header from `src/ffi/` with cbindgen.
+//! Generates the C header from `src/ffi/` with cbindgen (feature `capi`).
 //!
 //! The header is written to `OUT_DIR` only, so a packaged crate never writes
 //! into its own sources. `make header` copies it to `include/splio_sms.h`,
 //! and the `c_header_is_current` test fails when the checked-in copy is stale.
-
-use std::env;
-use std::path::PathBuf;
+//! Without `capi` there is no C ABI, so nothing to generate and no cbindgen
+//! to build.
 
 fn main() {
-    println!("cargo:rerun-if-changed=src/ffi");
-    println!("cargo:rerun-if-changed=cbindgen.toml");
-    let dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
-    let out = PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
+    // Without this line a build without `capi` would rerun on any change.
+    println!("cargo:rerun-if-changed=build.rs");
+    #[cfg(feature = "capi")]
+    header::generate();
+}
 
-    let mut config =
-        cbindgen::Config::from_file(dir.join("cbindgen.toml")).expect("cbindgen.toml is readable");
-    let version = env::var("CARGO_PKG_VERSION").expect("cargo sets CARGO_PKG_VERSION");
-    let part = |name: &str| env::var(name).expect("cargo sets the version parts");
-    config.after_includes = Some(format!(
-        "\n/* The version of this header; splio_version() gives the library's. */\n\
-         #define SPLIO_VERSION \"{version}\"\n\
-         #define SPLIO_VERSION_MAJOR {}\n\
-         #define SPLIO_VERSION_MINOR {}\n\
-         #define SPLIO_VERSION_PATCH {}",
-        part("CARGO_PKG_VERSION_MAJOR"),
-        part("CARGO_PKG_VERSION_MINOR"),
-        part("CARGO_PKG_VERSION_PATCH"),
-    ));
-    match cbindgen::Builder::new()
-        .with_crate(&dir)
-        .with_config(config)
-        .generate()
-    {
-        Ok(bindings) => {
-            bindings.write_to_file(out.join("splio_sms.h"));
+#[cfg(feature = "capi")]
+mod header {
+    use std::env;
+    use std::path::PathBuf;
+
+    pub fn generate() {
+        println!("cargo:rerun-if-changed=src/ffi");
+        println!("cargo:rerun-if-changed=cbindgen.toml");
+        let dir =
+            PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR"));
+        let out = PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
+
+        let mut config = cbindgen::Config::from_file(dir.join("cbindgen.toml"))
+            .expect("cbindgen.toml is readable");
+        let version = env::var("CARGO_PKG_VERSION").expect("cargo sets CARGO_PKG_VERSION");
+        let part = |name: &str| env::var(name).expect("cargo sets the version parts");
+        config.after_includes = Some(format!(
+            "\n/* The version of this header; splio_version() gives the library's. */\n\
+             #define SPLIO_VERSION \"{version}\"\n\
+             #define SPLIO_VERSION_MAJOR {}\n\
+             #define SPLIO_VERSION_MINOR {}\n\
+             #define SPLIO_VERSION_PATCH {}",
+            part("CARGO_PKG_VERSION_MAJOR"),
+            part("CARGO_PKG_VERSION_MINOR"),
+            part("CARGO_PKG_VERSION_PATCH"),
+        ));
+        match cbindgen::Builder::new()
+            .with_crate(&dir)
+            .with_config(config)
+            .generate()
+        {
+            Ok(bindings) => {
+                bindings.write_to_file(out.join("splio_sms.h"));
+            }
+            Err(e) => panic!("cbindgen could not generate the C header: {e}"),
         }
-        Err(e) => panic!("cbindgen could not generate the C header: {e}"),
     }
 }

@@ -15,7 +15,7 @@ import tempfile
 import time
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-BIN = ROOT / "target/release/splio-sms"
+BIN = pathlib.Path(os.environ.get("CARGO_TARGET_DIR") or ROOT / "target").resolve() / "release" / "splio-sms"
 
 
 def write_csv(path, n):
@@ -49,7 +49,8 @@ def run(n, base_url, tmp, latency_note):
 def main():
     latency = sys.argv[1] if len(sys.argv) > 1 else "0"
     server = subprocess.Popen(
-        [str(BIN), "sandbox", "--latency-ms", latency], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True
+        [str(BIN), "sandbox", "--latency-ms", latency, "--until-stdin-closes"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
     )
     try:
         base_url = server.stdout.readline().strip()

@@ -1,7 +1,8 @@
 """Sequential sends/s from Python: splio_sms vs requests.Session doing the
 same PUT (form body encoded per call, JSON answer read) to the same loopback
-sandbox, run as its own process like a real server (target/release/examples/
-sandbox). Three alternating rounds; prints each and the medians.
+sandbox, run as its own process like a real server (`splio-sms sandbox`, from
+the release build in CARGO_TARGET_DIR or ./target). Three alternating rounds;
+prints each and the medians.
 
     make bench-python      (or: python bench/python_vs_requests.py [N])
 """
@@ -23,7 +24,8 @@ N = int(sys.argv[1]) if len(sys.argv) > 1 else 5000
 RCPTS = [{"cellphone": "+33612345678", "firstname": "John"}]
 
 
-SANDBOX = pathlib.Path(__file__).resolve().parent.parent / "target/release/examples/sandbox"
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+BIN = pathlib.Path(os.environ.get("CARGO_TARGET_DIR") or ROOT / "target").resolve() / "release" / "splio-sms"
 
 
 def with_splio(base_url):
@@ -63,7 +65,11 @@ def main():
     server = None
     base_url = os.environ.get("BASE_URL")
     if not base_url:
-        server = subprocess.Popen([str(SANDBOX)], stdout=subprocess.PIPE, text=True)
+        # Its stdin stays open until we exit, so it stops with us however we stop.
+        server = subprocess.Popen(
+            [str(BIN), "sandbox", "--until-stdin-closes"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+        )
         base_url = server.stdout.readline().strip()
     try:
         for round_ in range(1, int(os.environ.get("ROUNDS", "3")) + 1):

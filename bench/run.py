@@ -20,10 +20,12 @@ import time
 from urllib.parse import urlencode
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-REL = ROOT / "target" / "release"
+# The build's target directory, as the Makefile exports it.
+TARGET = pathlib.Path(os.environ.get("CARGO_TARGET_DIR") or ROOT / "target").resolve()
+REL = TARGET / "release"
 ROUNDS = int(os.environ.get("ROUNDS", "3"))
 N = int(os.environ.get("N", "20000"))
-PY = ROOT / "target" / "venv" / "bin" / "python"
+PY = TARGET / "venv" / "bin" / "python"
 ANSWER = '{"status":"ok","result":{"done":1,"inserted":"1","campaign_id":"6tJglf8zd","todo":1},"message":"ok","code":200}'
 RCPTS = '[{"cellphone":"+33612345678","firstname":"John"}]'
 BODY = urlencode({"universe": "sandbox", "key": "sandbox-key", "message": "AbCdEf123", "rcpts": RCPTS})
@@ -77,8 +79,8 @@ http {{
 
 def start_sandbox(latency_ms):
     proc = subprocess.Popen(
-        [str(REL / "examples" / "sandbox"), "--latency-ms", str(latency_ms)],
-        stdout=subprocess.PIPE, text=True,
+        [str(REL / "splio-sms"), "sandbox", "--latency-ms", str(latency_ms), "--until-stdin-closes"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
     )
     return proc, proc.stdout.readline().strip()
 

@@ -2,7 +2,7 @@
 //! through the C ABI (examples/c/send_loop.c). Prints sends per second.
 //!
 //! `cargo run --release --example send_loop -- BASE_URL [N]` against
-//! `cargo run --release --example sandbox`.
+//! `cargo run --release --features cli -- sandbox`.
 
 use std::time::Instant;
 

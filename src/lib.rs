@@ -82,6 +82,7 @@ mod transport;
 mod validation;
 mod wire;
 
+#[cfg(feature = "capi")]
 pub mod ffi;
 #[cfg(feature = "python")]
 mod python;

@@ -605,3 +605,40 @@ fn choices_are_read_without_regard_to_case_as_in_json_and_python() {
     assert_eq!(code, 0, "{err}");
     assert_eq!(sandbox.messages().len(), 1);
 }
+
+#[test]
+fn the_sandbox_command_takes_several_accounts_and_stops_when_stdin_closes() {
+    let mut child = Command::new(BIN)
+        .args(["sandbox", "--until-stdin-closes"])
+        .args(["--account", "u1:k1", "--account", "u2:k2:with-colon"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut url = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut url)
+        .unwrap();
+    for (universe, key) in [
+        ("u1", "k1"),
+        ("u2", "k2:with-colon"),
+        ("sandbox", "sandbox-key"),
+    ] {
+        let client = splio_sms::Client::builder(universe, key)
+            .base_url(url.trim())
+            .build()
+            .unwrap();
+        client.send(&one("+33612345678")).unwrap();
+    }
+    drop(child.stdin.take());
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(0));
+}
+
+#[test]
+fn a_sandbox_account_without_a_key_is_a_usage_error() {
+    let (code, _, err) = run(Command::new(BIN).args(["sandbox", "--account", "u1"]));
+    assert_eq!(code, 2);
+    assert!(err.contains("UNIVERSE:KEY"), "{err}");
+}

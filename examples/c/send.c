@@ -2,7 +2,7 @@
  *
  *   cc send.c -Iinclude -Ltarget/release -lsplio_sms -o send
  *   SPLIO_UNIVERSE=... SPLIO_KEY=... ./send +33612345678 AbCdEf123
- * SPLIO_BASE_URL points it at a sandbox (`cargo run --example sandbox`). */
+ * SPLIO_BASE_URL points it at a sandbox (`cargo run --features cli -- sandbox`). */
 #include <stdio.h>
 #include <stdlib.h>
 

@@ -4,7 +4,8 @@ use std::ffi::c_char;
 
 use serde_json::json;
 
-use super::{boundary, c_str, failure, null, splio_status, Outcome};
+use super::boundary::c_boundary;
+use super::{c_str, splio_status};
 use crate::batch::BatchStatus;
 use crate::client::Client;
 use crate::settings::ClientBuilder;
@@ -41,26 +42,12 @@ pub unsafe extern "C" fn splio_client_new(
     out_client: *mut *mut splio_client,
     out_json: *mut *mut c_char,
 ) -> splio_status {
-    boundary(out_json, || {
-        if out_client.is_null() {
-            return null("out_client");
-        }
+    c_boundary!(out_json, out_client, {
         // SAFETY: the caller passes NULL or a NUL-terminated string (checked by c_str).
-        let built = unsafe { c_str(settings_json, "settings_json") }
-            .and_then(ClientBuilder::from_json)
-            .and_then(|b| b.binding("c").build());
-        match built {
-            Ok(client) => {
-                let doc =
-                    json!({"status": "ok", "universe": client.universe(), "url": client.url()});
-                let handle = Box::into_raw(Box::new(splio_client { client }));
-                // SAFETY: out_client is not NULL (checked above) and points to
-                // storage for one pointer, per this function's contract.
-                unsafe { out_client.write(handle) };
-                (splio_status::SPLIO_OK, doc.to_string())
-            }
-            Err(e) => failure(&e),
-        }
+        let settings = unsafe { c_str(settings_json, "settings_json") }?;
+        let client = ClientBuilder::from_json(settings)?.binding("c").build()?;
+        let doc = json!({"status": "ok", "universe": client.universe(), "url": client.url()});
+        Ok((splio_client { client }, doc.to_string()))
     })
 }
 
@@ -88,12 +75,10 @@ pub unsafe extern "C" fn splio_client_send(
     request_json: *const c_char,
     out_json: *mut *mut c_char,
 ) -> splio_status {
-    boundary(out_json, || {
+    c_boundary!(out_json, {
         // SAFETY: forwarded from this function's contract.
-        unsafe { with_request(client, request_json, |c, r| c.send_json(r)) }.map_or_else(
-            |e| failure(&e),
-            |result| (splio_status::SPLIO_OK, result.to_json()),
-        )
+        let result = unsafe { with_request(client, request_json, |c, r| c.send_json(r)) }?;
+        Ok((splio_status::SPLIO_OK, result.to_json()))
     })
 }
 
@@ -119,23 +104,19 @@ pub unsafe extern "C" fn splio_client_send_batch(
     request_json: *const c_char,
     out_json: *mut *mut c_char,
 ) -> splio_status {
-    boundary(out_json, || {
+    c_boundary!(out_json, {
         // SAFETY: forwarded from this function's contract.
-        match unsafe { with_request(client, request_json, |c, r| c.send_batch_json(r)) } {
-            Ok(report) => {
-                let status = match report.status {
-                    BatchStatus::Ok => splio_status::SPLIO_OK,
-                    BatchStatus::Partial => splio_status::SPLIO_ERR_PARTIAL,
-                    BatchStatus::Error => report
-                        .first_error()
-                        .map_or(splio_status::SPLIO_ERR_INTERNAL, |e| {
-                            splio_status::from_kind(e.kind())
-                        }),
-                };
-                (status, report.to_json())
-            }
-            Err(e) => failure(&e),
-        }
+        let report = unsafe { with_request(client, request_json, |c, r| c.send_batch_json(r)) }?;
+        let status = match report.status {
+            BatchStatus::Ok => splio_status::SPLIO_OK,
+            BatchStatus::Partial => splio_status::SPLIO_ERR_PARTIAL,
+            BatchStatus::Error => report
+                .first_error()
+                .map_or(splio_status::SPLIO_ERR_INTERNAL, |e| {
+                    splio_status::from_kind(e.kind())
+                }),
+        };
+        Ok((status, report.to_json()))
     })
 }
 
@@ -173,12 +154,10 @@ pub unsafe extern "C" fn splio_validate(
     request_json: *const c_char,
     out_json: *mut *mut c_char,
 ) -> splio_status {
-    boundary(out_json, || -> Outcome {
+    c_boundary!(out_json, {
         // SAFETY: the caller passes NULL or a NUL-terminated string (checked by c_str).
-        match unsafe { c_str(request_json, "request_json") }.and_then(crate::validate_json) {
-            Ok(()) => (splio_status::SPLIO_OK, json!({"status": "ok"}).to_string()),
-            Err(e) => failure(&e),
-        }
+        crate::validate_json(unsafe { c_str(request_json, "request_json") }?)?;
+        Ok((splio_status::SPLIO_OK, json!({"status": "ok"}).to_string()))
     })
 }
 
@@ -190,14 +169,13 @@ pub unsafe extern "C" fn splio_validate(
 /// `client` is NULL or a handle from `splio_client_new` not yet freed.
 #[no_mangle]
 pub unsafe extern "C" fn splio_client_free(client: *mut splio_client) {
-    if client.is_null() {
-        return;
-    }
-    // A panic while dropping must not unwind into C; the pool is then leaked.
-    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        // SAFETY: a pointer from splio_client_new, not freed before (contract).
-        drop(unsafe { Box::from_raw(client) });
-    }));
+    // A panic while dropping is caught; the pool is then leaked.
+    c_boundary!(if_panic: (), {
+        if !client.is_null() {
+            // SAFETY: a pointer from splio_client_new, not freed before (contract).
+            drop(unsafe { Box::from_raw(client) });
+        }
+    })
 }
 
 /// Releases a string this library returned in an `out_json`. NULL is accepted
@@ -207,9 +185,10 @@ pub unsafe extern "C" fn splio_client_free(client: *mut splio_client) {
 /// `s` is NULL or a string from this library's `out_json`, not yet freed.
 #[no_mangle]
 pub unsafe extern "C" fn splio_string_free(s: *mut c_char) {
-    if s.is_null() {
-        return;
-    }
-    // SAFETY: a pointer from CString::into_raw in this library, not freed before (contract).
-    drop(unsafe { std::ffi::CString::from_raw(s) });
+    c_boundary!(if_panic: (), {
+        if !s.is_null() {
+            // SAFETY: a pointer from CString::into_raw in this library, not freed before (contract).
+            drop(unsafe { std::ffi::CString::from_raw(s) });
+        }
+    })
 }

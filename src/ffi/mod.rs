@@ -1,19 +1,21 @@
-//! The C ABI: opaque client handles, JSON documents in and out.
+//! The C ABI: opaque client handles, JSON documents in and out (feature
+//! `capi`, on by default).
 //!
-//! This is the crate's only `unsafe` code. Every exported function runs its
-//! body through [`boundary`], which catches panics (→ `SPLIO_ERR_INTERNAL`)
-//! and writes `*out_json`; pointers are read through the helpers below, never
-//! by hand in a function body. The C conventions (ownership, NULL, threads)
-//! are written once in the README and in each function's doc comment, which
-//! cbindgen copies into `include/splio_sms.h`.
+//! This is the crate's only `unsafe` code. The body of every exported
+//! function is one `c_boundary!` call (`boundary.rs`), which catches panics
+//! (→ `SPLIO_ERR_INTERNAL`) and applies the out-parameter rules; pointers are
+//! read through the helpers below, never by hand in a function body. The C
+//! conventions (ownership, NULL, threads) are written once in the README and
+//! in each function's doc comment, which cbindgen copies into
+//! `include/splio_sms.h`.
 #![allow(unsafe_code)]
 #![allow(non_camel_case_types)]
 
+mod boundary;
 mod client;
 mod status;
 
 use std::ffi::{c_char, CStr, CString};
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::ptr;
 
 pub use client::*;
@@ -23,23 +25,6 @@ use crate::error::{Error, ErrorKind};
 
 /// What a function body hands back: a status and the JSON document for `*out_json`.
 type Outcome = (splio_status, String);
-
-/// Runs `body`, turning a panic into `SPLIO_ERR_INTERNAL`, and stores the
-/// document in `*out_json` when `out_json` is not NULL.
-fn boundary(out_json: *mut *mut c_char, body: impl FnOnce() -> Outcome) -> splio_status {
-    let (status, json) = match catch_unwind(AssertUnwindSafe(body)) {
-        Ok(outcome) => outcome,
-        Err(_) => failure(&Error::internal(
-            "a panic was caught at the C boundary; this is a bug in splio-sms, please report it",
-        )),
-    };
-    if !out_json.is_null() {
-        // SAFETY: the caller passes either NULL (checked above) or a pointer to
-        // writable storage for one `char *`, as every function's doc says.
-        unsafe { out_json.write(into_c_string(json)) };
-    }
-    status
-}
 
 /// The status and error document for `e`.
 fn failure(e: &Error) -> Outcome {
@@ -68,11 +53,6 @@ unsafe fn c_str<'a>(p: *const c_char, name: &str) -> Result<&'a str, Error> {
         .map_err(|e| Error::invalid_argument(format!("{name} is not valid UTF-8: {e}")))
 }
 
-/// An `invalid_argument` outcome for a NULL pointer argument.
-fn null(name: &str) -> Outcome {
-    failure(&Error::invalid_argument(format!("{name} is NULL")))
-}
-
 impl splio_status {
     fn from_kind(kind: ErrorKind) -> Self {
         match kind {
@@ -88,31 +68,5 @@ impl splio_status {
             ErrorKind::Protocol => splio_status::SPLIO_ERR_PROTOCOL,
             ErrorKind::Internal => splio_status::SPLIO_ERR_INTERNAL,
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_panic_becomes_internal_with_an_error_document() {
-        let mut out: *mut c_char = ptr::null_mut();
-        let status = boundary(&mut out, || panic!("boom"));
-        assert_eq!(status, splio_status::SPLIO_ERR_INTERNAL);
-        assert!(!out.is_null());
-        // SAFETY: `out` was just set by boundary from CString::into_raw.
-        let doc = unsafe { CStr::from_ptr(out) }.to_str().unwrap().to_owned();
-        // SAFETY: `out` came from this library and is freed once.
-        unsafe { splio_string_free(out) };
-        assert!(doc.contains(r#""kind":"internal""#), "{doc}");
-    }
-
-    #[test]
-    fn a_null_out_json_is_skipped() {
-        let status = boundary(ptr::null_mut(), || {
-            (splio_status::SPLIO_OK, "{}".to_owned())
-        });
-        assert_eq!(status, splio_status::SPLIO_OK);
     }
 }

@@ -2,6 +2,8 @@
 
 use std::ffi::{c_char, c_int};
 
+use super::boundary::c_boundary;
+
 /// The result of every call that can fail. Values are never reused: a value
 /// keeps its meaning in every future version, and new ones are only added.
 ///
@@ -60,6 +62,13 @@ const NAMES: [&std::ffi::CStr; 13] = [
     c"SPLIO_ERR_PARTIAL",
     c"SPLIO_ERR_INTERNAL",
 ];
+const UNKNOWN: &std::ffi::CStr = c"SPLIO_UNKNOWN_STATUS";
+const VERSION: &std::ffi::CStr = match std::ffi::CStr::from_bytes_with_nul(
+    concat!(env!("CARGO_PKG_VERSION"), "\0").as_bytes(),
+) {
+    Ok(v) => v,
+    Err(_) => panic!("the crate version holds no NUL byte"),
+};
 
 /// The name of `status` as a static string, e.g. `"SPLIO_ERR_AUTH"`;
 /// `"SPLIO_UNKNOWN_STATUS"` for a value this version does not know.
@@ -67,10 +76,12 @@ const NAMES: [&std::ffi::CStr; 13] = [
 /// Never NULL. The string is static: do not free it. Thread-safe.
 #[no_mangle]
 pub extern "C" fn splio_status_name(status: splio_status_arg) -> *const c_char {
-    usize::try_from(status.0)
-        .ok()
-        .and_then(|i| NAMES.get(i))
-        .map_or(c"SPLIO_UNKNOWN_STATUS".as_ptr(), |name| name.as_ptr())
+    c_boundary!(if_panic: UNKNOWN.as_ptr(), {
+        usize::try_from(status.0)
+            .ok()
+            .and_then(|i| NAMES.get(i))
+            .map_or(UNKNOWN.as_ptr(), |name| name.as_ptr())
+    })
 }
 
 /// The library's version as a static string, e.g. `"0.1.0"`; it matches the
@@ -80,7 +91,7 @@ pub extern "C" fn splio_status_name(status: splio_status_arg) -> *const c_char {
 /// Never NULL. The string is static: do not free it. Thread-safe.
 #[no_mangle]
 pub extern "C" fn splio_version() -> *const c_char {
-    concat!(env!("CARGO_PKG_VERSION"), "\0").as_ptr().cast()
+    c_boundary!(if_panic: VERSION.as_ptr(), { VERSION.as_ptr() })
 }
 
 #[cfg(test)]

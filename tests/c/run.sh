@@ -2,12 +2,18 @@
 # The C and C++ suites: builds them with warnings as errors, starts the
 # sandbox, runs them, runs the C suite again under valgrind, then installs
 # the library into a temporary prefix and builds the C example from it with
-# pkg-config. Expects `make lib sandbox-bin` to have run (the Makefile does).
+# pkg-config. Expects `make sandbox-bin lib` to have run (the Makefile does,
+# and exports CARGO_TARGET_DIR: the artifacts are read from there).
+# SPLIO_SANDBOX_BIN: another `splio-sms` to serve the sandbox (CI reuses one).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
+target=${CARGO_TARGET_DIR:-$root/target}
+case $target in /*) ;; *) target=$PWD/$target ;; esac
+export CARGO_TARGET_DIR=$target
 cd "$root"
-lib=$root/target/release
-build=$root/target/c-tests
+lib=$target/release
+sandbox_bin=${SPLIO_SANDBOX_BIN:-$lib/splio-sms}
+build=$target/c-tests
 mkdir -p "$build"
 
 bash scripts/need.sh cc:gcc c++:g++ valgrind:valgrind pkg-config:pkg-config
@@ -23,7 +29,11 @@ echo '#include "splio_sms.h"' | c++ -std=c++17 $CWARN -Iinclude -x c++ -fsyntax-
 echo '#include "splio_sms.h"' | cc -std=c99 $CWARN -Iinclude -x c -fsyntax-only -
 
 echo "== start the sandbox"
-"$lib/examples/sandbox" --account c_universe:c-key-secret --design AbCdEf123 > "$build/sandbox.out" 2>&1 &
+rm -f "$build/sandbox.out"
+# Its stdin is a pipe this script (and what it runs) holds open: if the
+# script dies, even by SIGKILL, the pipe closes and the sandbox stops too.
+exec {sandbox_stdin}> >(exec "$sandbox_bin" sandbox --until-stdin-closes \
+    --account c_universe:c-key-secret --design AbCdEf123 > "$build/sandbox.out" 2>&1)
 sandbox=$!
 trap 'kill $sandbox 2>/dev/null || true' EXIT
 url=
@@ -53,6 +63,7 @@ echo "== install into a temporary prefix, build the example with pkg-config"
 prefix=$build/prefix
 rm -rf "$prefix"
 make --no-print-directory install PREFIX="$prefix" >/dev/null
+cmp "$prefix/lib/libsplio_sms.so" "$lib/libsplio_sms.so" || { echo "make install did not take $lib's library"; exit 1; }
 export PKG_CONFIG_PATH=$prefix/lib/pkgconfig
 # shellcheck disable=SC2046
 cc -std=c11 $CWARN examples/c/send.c $(pkg-config --cflags --libs splio_sms) -Wl,-rpath,"$prefix/lib" -o "$build/send"

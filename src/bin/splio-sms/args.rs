@@ -117,6 +117,9 @@ pub struct SandboxArgs {
     /// The key it accepts (a test key: no secret).
     #[arg(long, default_value = "sandbox-key")]
     pub key: String,
+    /// Another universe and key it accepts (repeatable).
+    #[arg(long = "account", value_name = "UNIVERSE:KEY", value_parser = account)]
+    pub accounts: Vec<(String, String)>,
     /// Accept only these design IDs (repeatable); default any well-formed ID.
     #[arg(long = "design", value_name = "ID")]
     pub designs: Vec<String>,
@@ -132,4 +135,16 @@ pub struct SandboxArgs {
     /// Append every accepted send to this JSON-lines file.
     #[arg(long, value_name = "FILE")]
     pub record: Option<PathBuf>,
+    /// Also stop when standard input closes, so a test harness that dies takes it along.
+    #[arg(long)]
+    pub until_stdin_closes: bool,
+}
+
+fn account(s: &str) -> Result<(String, String), String> {
+    match s.split_once(':') {
+        Some((universe, key)) if !universe.is_empty() && !key.is_empty() => {
+            Ok((universe.to_owned(), key.to_owned()))
+        }
+        _ => Err("expected UNIVERSE:KEY".to_owned()),
+    }
 }

@@ -1,7 +1,10 @@
 //! `sandbox`: the library's sandbox as a foreground server for other
-//! languages' tests. Prints its base URL on the first line of stdout.
+//! languages' tests (the C suite, the benchmarks). Prints its base URL on the
+//! first line of stdout, then serves until Ctrl-C, SIGTERM or, with
+//! `--until-stdin-closes`, the end of standard input.
 
 use std::io::Write;
+use std::sync::mpsc::Sender;
 use std::time::Duration;
 
 use splio_sms::sandbox::{Sandbox, SandboxConfig};
@@ -15,6 +18,9 @@ pub fn run(a: SandboxArgs) -> Result<u8, Failure> {
         .port(a.port)
         .latency(Duration::from_millis(a.latency_ms))
         .fail_rate(a.fail_rate);
+    for (universe, key) in a.accounts {
+        config = config.account(universe, key);
+    }
     for d in a.designs {
         config = config.design(d);
     }
@@ -25,6 +31,9 @@ pub fn run(a: SandboxArgs) -> Result<u8, Failure> {
         config = config.record(path);
     }
     let (stop_tx, stop_rx) = std::sync::mpsc::channel();
+    if a.until_stdin_closes {
+        stop_at_end_of_stdin(stop_tx.clone());
+    }
     ctrlc::set_handler(move || {
         let _ = stop_tx.send(());
     })
@@ -46,4 +55,13 @@ pub fn run(a: SandboxArgs) -> Result<u8, Failure> {
         stats.hits, stats.accepted
     );
     Ok(OK)
+}
+
+/// A harness that holds our stdin open closes it by exiting, however it
+/// exits, even when killed before it could stop us itself.
+fn stop_at_end_of_stdin(stop: Sender<()>) {
+    std::thread::spawn(move || {
+        let _ = std::io::copy(&mut std::io::stdin().lock(), &mut std::io::sink());
+        let _ = stop.send(());
+    });
 }
