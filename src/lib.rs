@@ -73,6 +73,7 @@ mod answer;
 mod batch;
 mod client;
 mod error;
+mod phone;
 mod recipient;
 mod redact;
 mod request;
@@ -94,6 +95,7 @@ pub use answer::SendResult;
 pub use batch::{BatchControl, BatchPiece, BatchReport, BatchStatus, Progress, Totals};
 pub use client::Client;
 pub use error::{Delivery, Error, ErrorKind, Problem, Result};
+pub use phone::{NumberCheck, Rewrite, METADATA_VERSION};
 pub use recipient::Recipient;
 pub use request::{RecipientSource, SendRequest};
 pub use settings::{

@@ -331,7 +331,7 @@ fn validate_lists_every_problem_with_its_line_and_sends_nothing() {
         "{out}"
     );
     assert!(
-        lines[1].starts_with("line 5: rcpts[3].cellphone: 0033600000001 repeats rcpts[0]"),
+        lines[1].starts_with("line 5: rcpts[3].cellphone: +33600000001 repeats rcpts[0]"),
         "{out}"
     );
 

@@ -8,6 +8,7 @@ use std::path::Path;
 const LAYERS: &[&str] = &[
     "redact",
     "error",
+    "phone",
     "settings",
     "recipient",
     "request",

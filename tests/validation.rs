@@ -41,23 +41,23 @@ fn recipients_must_be_a_non_empty_array_of_objects_with_a_string_cellphone() {
 }
 
 #[test]
-fn cellphones_are_cleaned_of_separators_and_sent_cleaned() {
+fn cellphones_are_cleaned_of_separators_and_sent_in_e164() {
     let sandbox = sandbox();
     let request = SendRequest::new(DESIGN)
         .recipient(Recipient::new("+33 (6) 12-34.56.78"))
-        .recipient(Recipient::new("0044 7700 900123"))
-        .recipient(Recipient::new("8618612345678"));
+        .recipient(Recipient::new("0044 7400 123456"))
+        .recipient(Recipient::new("8613912345678"));
     client(&sandbox).send(&request).unwrap();
     let sent: Vec<String> = sandbox.messages()[0]
         .rcpts
         .iter()
         .map(|r| r["cellphone"].as_str().unwrap().to_owned())
         .collect();
-    assert_eq!(sent, ["+33612345678", "00447700900123", "8618612345678"]);
+    assert_eq!(sent, ["+33612345678", "+447400123456", "+8613912345678"]);
 }
 
 #[test]
-fn cellphones_need_six_to_fifteen_digits_and_nothing_else() {
+fn cellphones_must_be_numbers_their_country_gives_mobiles() {
     let request = SendRequest::new(DESIGN).recipients(
         [
             "12345",
@@ -65,8 +65,8 @@ fn cellphones_need_six_to_fifteen_digits_and_nothing_else() {
             "+33 6 12 34 56 7a",
             "33+612345678",
             "",
-            "123456",
-            "+123456789012345",
+            "+33 1 23 45 67 89",
+            "+447400123456",
         ]
         .map(Recipient::new),
     );
@@ -79,11 +79,13 @@ fn cellphones_need_six_to_fifteen_digits_and_nothing_else() {
             "rcpts[1].cellphone",
             "rcpts[2].cellphone",
             "rcpts[3].cellphone",
-            "rcpts[4].cellphone"
+            "rcpts[4].cellphone",
+            "rcpts[5].cellphone"
         ]
     );
     assert!(e.problems()[0].message.contains("5 digits"));
     assert!(e.problems()[2].message.contains("'a'"));
+    assert!(e.problems()[5].message.contains("landline"));
 }
 
 #[test]

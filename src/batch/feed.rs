@@ -8,7 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use crate::recipient::Recipient;
-use crate::settings::Duplicates;
+use crate::settings::{Duplicates, ValidationSettings};
 use crate::validation::{check_recipient, Clean, Problems, Tracker, Validated, Verdict};
 use crate::wire::{self, Credentials};
 
@@ -86,6 +86,7 @@ pub(crate) struct StreamFeeder<'a, I> {
 }
 
 struct State<I> {
+    rules: ValidationSettings,
     iter: I,
     next_index: usize,
     seq: usize,
@@ -103,7 +104,7 @@ where
         head: Validated<'a>,
         credentials: &'a Credentials,
         batch_size: usize,
-        duplicates: Duplicates,
+        rules: ValidationSettings,
         iter: I,
     ) -> Self {
         StreamFeeder {
@@ -111,12 +112,13 @@ where
             credentials,
             batch_size,
             state: Mutex::new(State {
+                rules,
                 iter,
                 next_index: 0,
                 seq: 0,
                 // Validation already refused repeats under `reject`: only
                 // `dedupe` has anything left to do here.
-                seen: Tracker::new(match duplicates {
+                seen: Tracker::new(match rules.duplicates {
                     Duplicates::Dedupe => Duplicates::Dedupe,
                     _ => Duplicates::Allow,
                 }),
@@ -144,7 +146,8 @@ where
             self.next_index += 1;
             let mut ignored = Problems::default();
             let cleaned = item.ok().and_then(|r| {
-                let cellphone = check_recipient(i, &r, &mut ignored)?.into_owned();
+                let number = check_recipient(i, &r, &self.rules, &mut ignored)?;
+                let cellphone = number.e164.into_owned();
                 Some((cellphone, r))
             });
             let Some((cellphone, r)) = cleaned else {

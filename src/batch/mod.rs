@@ -46,7 +46,7 @@ pub(crate) fn send_stream<S: RecipientSource>(
         Validated::head(head),
         credentials,
         settings.batch_size(),
-        settings.validation().duplicates,
+        settings.validation(),
         iter,
     );
     let workers = workers(settings, total);

@@ -19,6 +19,10 @@ pub use read::{SettingInput, Text};
 pub use schema::{Face, Kind, Setting, SETTINGS};
 
 use crate::error::{Error, ErrorKind, Problem, Result};
+use crate::phone::NumberCheck;
+
+const COUNTRY_PROBLEM: &str =
+    "must be an ISO 3166-1 alpha-2 country code the phone metadata knows, such as FR";
 
 /// Where the universe is hosted.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -86,15 +90,43 @@ impl Duplicates {
 pub struct ValidationSettings {
     /// The duplicate-number policy.
     pub duplicates: Duplicates,
+    /// The country whose national numbers (`06 12 34 56 78`) are read as its own (`FR`).
+    pub default_country: Option<&'static str>,
+    /// How strictly numbers are checked against the metadata.
+    pub number_check: NumberCheck,
 }
 
 impl From<Duplicates> for ValidationSettings {
     fn from(duplicates: Duplicates) -> Self {
-        ValidationSettings { duplicates }
+        ValidationSettings::default().duplicates(duplicates)
     }
 }
 
 impl ValidationSettings {
+    /// The duplicate-number policy.
+    pub fn duplicates(mut self, policy: Duplicates) -> Self {
+        self.duplicates = policy;
+        self
+    }
+
+    /// National numbers are read as `country`'s (ISO 3166-1 alpha-2, any case);
+    /// `Err` names a country the metadata does not know.
+    pub fn default_country(mut self, country: &str) -> Result<Self> {
+        self.default_country = Some(crate::phone::country(country).ok_or_else(|| {
+            Error::with_problems(
+                ErrorKind::InvalidArgument,
+                vec![Problem::new("settings.default_country", COUNTRY_PROBLEM)],
+            )
+        })?);
+        Ok(self)
+    }
+
+    /// How strictly numbers are checked.
+    pub fn number_check(mut self, check: NumberCheck) -> Self {
+        self.number_check = check;
+        self
+    }
+
     /// Reads the validation settings (and only those) from `entries`, each
     /// spelled as its face writes it; any other name is refused.
     pub fn read<'a>(
@@ -107,7 +139,7 @@ impl ValidationSettings {
                 _ => b.problems.push(unknown(face, name, true)),
             }
         }
-        let problems = b.problems;
+        let problems = b.problems_of(|s| s.validation);
         match problems.is_empty() {
             true => Ok(b.settings.validation),
             false => Err(Error::with_problems(ErrorKind::InvalidArgument, problems)),
@@ -133,6 +165,8 @@ pub struct Settings {
     pub(crate) allow_insecure_http: bool,
     pub(crate) user_agent_suffix: Option<String>,
     pub(crate) validation: ValidationSettings,
+    /// `default_country` as given, kept to name it in a problem when unknown.
+    pub(crate) default_country: Option<String>,
     pub(crate) batch_size: usize,
     pub(crate) concurrency: usize,
     pub(crate) binding: String,
@@ -161,6 +195,7 @@ impl Settings {
             allow_insecure_http: false,
             user_agent_suffix: None,
             validation: ValidationSettings::default(),
+            default_country: None,
             batch_size: 0,
             concurrency: 0,
             binding: "rust".to_owned(),
@@ -346,7 +381,7 @@ impl ClientBuilder {
             b = b.read(Face::Json, name, v);
         }
         let b = b.require(Face::Json);
-        let problems = b.all_problems();
+        let problems = b.problems_of(|_| true);
         match problems.is_empty() {
             true => Ok(b),
             false => Err(Error::with_problems(ErrorKind::InvalidArgument, problems)),
@@ -355,7 +390,7 @@ impl ClientBuilder {
 
     /// Checks every setting: the settings a client is made from, or every problem at once.
     pub fn check(self) -> Result<Settings> {
-        let problems = self.all_problems();
+        let problems = self.problems_of(|_| true);
         if problems.is_empty() {
             Ok(self.settings)
         } else {
@@ -363,9 +398,10 @@ impl ClientBuilder {
         }
     }
 
-    fn all_problems(&self) -> Vec<Problem> {
+    /// The problems found while reading, and those of the settings `which` selects.
+    fn problems_of(&self, which: impl Fn(&Setting) -> bool) -> Vec<Problem> {
         let mut problems = self.problems.clone();
-        for (i, setting) in SETTINGS.iter().enumerate() {
+        for (i, setting) in SETTINGS.iter().enumerate().filter(|(_, s)| which(s)) {
             let face = self.settings.origin[i];
             let path = setting.path(face);
             // A setting already refused while reading is not reported twice.
@@ -459,6 +495,21 @@ impl ClientBuilder {
         self
     }
 
+    /// National numbers (`06 12 34 56 78`) are read as `country`'s (`FR`);
+    /// an unknown country is named when the client is built.
+    pub fn default_country(mut self, country: impl Into<String>) -> Self {
+        let country = country.into();
+        self.settings.validation.default_country = crate::phone::country(&country);
+        self.settings.default_country = Some(country);
+        self
+    }
+
+    /// How strictly numbers are checked (default [`NumberCheck::Valid`]).
+    pub fn number_check(mut self, check: NumberCheck) -> Self {
+        self.settings.validation.number_check = check;
+        self
+    }
+
     /// Recipients per request in a batch send (default 1000).
     pub fn batch_size(mut self, size: usize) -> Self {
         self.settings.batch_size = size;
@@ -535,6 +586,13 @@ pub(crate) fn credential_problem(s: &str) -> Option<&'static str> {
     } else {
         None
     }
+}
+
+fn country_problem(s: &Settings) -> Option<String> {
+    let given = s.default_country.as_deref()?;
+    crate::phone::country(given)
+        .is_none()
+        .then(|| COUNTRY_PROBLEM.to_owned())
 }
 
 fn endpoint_problem(endpoint: &str) -> Option<String> {

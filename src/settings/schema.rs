@@ -8,6 +8,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use super::{Duplicates, Method, Region, Settings};
+use crate::phone::NumberCheck;
 
 /// Where a setting was written; it decides how a problem names the setting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -392,6 +393,36 @@ pub static SETTINGS: &[Setting] = &[
         doc: "A number repeated in one request: reject it, dedupe (keep the first), or allow.",
         get: |s| Value::Choice(s.validation.duplicates as usize),
         set: |s, v| s.validation.duplicates = Duplicates::ALL[choice(v)],
+        check: None,
+    },
+    Setting {
+        json: "default_country",
+        python: "default_country",
+        flag: "--default-country",
+        env: "SPLIO_DEFAULT_COUNTRY",
+        kind: Kind::OptionalText,
+        default: None,
+        validation: true,
+        doc: "Read national numbers (06 12 34 56 78) as this country's (ISO 3166-1 alpha-2, e.g. FR).",
+        get: |s| from_opt(&s.default_country),
+        set: |s, v| {
+            let given = optional_text(v);
+            s.validation.default_country = given.as_deref().and_then(crate::phone::country);
+            s.default_country = given;
+        },
+        check: Some(super::country_problem),
+    },
+    Setting {
+        json: "number_check",
+        python: "number_check",
+        flag: "--number-check",
+        env: "SPLIO_NUMBER_CHECK",
+        kind: Kind::Choice(NumberCheck::NAMES),
+        default: Some("valid"),
+        validation: true,
+        doc: "valid: a number valid for its country that can receive SMS; possible: its length only.",
+        get: |s| Value::Choice(s.validation.number_check as usize),
+        set: |s, v| s.validation.number_check = NumberCheck::ALL[choice(v)],
         check: None,
     },
     Setting {

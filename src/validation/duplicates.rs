@@ -6,9 +6,9 @@
 use std::collections::hash_map::Entry;
 use std::collections::HashMap;
 
-use super::number::number_key;
 use super::Problems;
 use crate::error::Problem;
+use crate::phone::number_key;
 use crate::settings::Duplicates;
 
 /// What to do with one recipient, given the numbers before it.
@@ -37,7 +37,8 @@ impl Tracker {
         }
     }
 
-    /// Notes recipient `index` with its cleaned number.
+    /// Notes recipient `index` with its number in E.164, so that every
+    /// writing of one number is the same number.
     pub fn note(&mut self, index: usize, cellphone: &str, problems: &mut Problems) -> Verdict {
         if self.policy == Duplicates::Allow {
             return Verdict::Keep;

@@ -4,14 +4,13 @@
 #![forbid(unsafe_code)]
 
 mod duplicates;
-mod number;
 
 use std::borrow::Cow;
 
 pub(crate) use duplicates::{Tracker, Verdict};
-pub(crate) use number::clean_cellphone;
 
 use crate::error::{Error, ErrorKind, Problem, Result};
+use crate::phone::{self, Rewrite};
 use crate::recipient::Recipient;
 use crate::request::{RecipientSource, SendRequest};
 use crate::settings::ValidationSettings;
@@ -111,7 +110,7 @@ pub(crate) fn check<'a>(req: &'a SendRequest, rules: &ValidationSettings) -> Res
     v.rcpts.reserve(req.rcpts.len());
     let mut seen = Tracker::new(rules.duplicates);
     for (i, r) in req.rcpts.iter().enumerate() {
-        let Some(cellphone) = check_recipient(i, r, &mut p) else {
+        let Some(cellphone) = check_recipient(i, r, rules, &mut p).map(|n| n.e164) else {
             continue;
         };
         match seen.note(i, &cellphone, &mut p) {
@@ -137,26 +136,55 @@ pub fn validate_stream<S: RecipientSource>(
     source: &S,
     rules: impl Into<ValidationSettings>,
 ) -> Result<usize> {
+    check_stream(head, source, rules).map(|summary| summary.count)
+}
+
+/// What validating a source found, besides its problems.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct StreamSummary {
+    /// Recipients in the source.
+    pub count: usize,
+    /// Numbers that will be sent in another form than written (national →
+    /// international, `(0)` dropped).
+    pub rewritten: usize,
+    /// The first 1,000 of them: `(position, as written, as sent, why)`.
+    pub rewrites: Vec<(usize, String, String, Rewrite)>,
+}
+
+/// [`validate_stream`], also telling which numbers will be rewritten.
+pub fn check_stream<S: RecipientSource>(
+    head: &SendRequest,
+    source: &S,
+    rules: impl Into<ValidationSettings>,
+) -> Result<StreamSummary> {
     let rules = rules.into();
     let mut p = Problems::from(head.shape_problems.clone());
     check_head(head, &mut p);
     let mut seen = Tracker::new(rules.duplicates);
-    let mut count = 0;
+    let mut summary = StreamSummary::default();
     for (i, item) in source.open().map_err(Error::invalid_argument)?.enumerate() {
-        count += 1;
+        summary.count += 1;
         match item {
             Err(why) => p.push(Problem::new(format!("rcpts[{i}]"), why)),
             Ok(r) => {
-                if let Some(cellphone) = check_recipient(i, &r, &mut p) {
-                    seen.note(i, &cellphone, &mut p);
+                if let Some(number) = check_recipient(i, &r, &rules, &mut p) {
+                    seen.note(i, &number.e164, &mut p);
+                    if let Some(why) = number.rewrite {
+                        summary.rewritten += 1;
+                        if summary.rewrites.len() < MAX_PROBLEMS {
+                            let sent = number.e164.into_owned();
+                            summary.rewrites.push((i, r.cellphone.clone(), sent, why));
+                        }
+                    }
                 }
             }
         }
     }
-    if count == 0 {
+    if summary.count == 0 {
         p.push(Problem::new("rcpts", "must list at least one recipient"));
     }
-    p.finish().map(|()| count)
+    p.finish().map(|()| summary)
 }
 
 /// The rules on everything but the recipients: design ID, opcode, category.
@@ -179,13 +207,14 @@ pub(crate) fn check_head(req: &SendRequest, p: &mut Problems) {
     }
 }
 
-/// The rules on recipient `i`; its cleaned number when it has a usable one
+/// The rules on recipient `i`; its number, in E.164, when it has a usable one
 /// and no problem.
 pub(crate) fn check_recipient<'r>(
     i: usize,
     r: &'r Recipient,
+    rules: &ValidationSettings,
     p: &mut Problems,
-) -> Option<Cow<'r, str>> {
+) -> Option<phone::Number<'r>> {
     let before = p.len();
     for problem in &r.problems {
         p.push(Problem::new(
@@ -201,8 +230,8 @@ pub(crate) fn check_recipient<'r>(
     if r.unreadable {
         return None;
     }
-    match clean_cellphone(&r.cellphone) {
-        Ok(cellphone) if p.len() == before => Some(cellphone),
+    match phone::parse(&r.cellphone, rules.default_country, rules.number_check) {
+        Ok(number) if p.len() == before => Some(number),
         Ok(_) => None,
         Err(why) => {
             p.push(Problem::new(format!("rcpts[{i}].cellphone"), why));
