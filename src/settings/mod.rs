@@ -544,6 +544,7 @@ impl fmt::Debug for ClientBuilder {
 }
 
 /// The endpoint a client uses unless told otherwise (the sandbox serves it too).
+#[cfg(feature = "sandbox")]
 pub(crate) fn default_endpoint() -> &'static str {
     Setting::find(Face::Json, "endpoint")
         .and_then(|s| s.default)
