@@ -1,6 +1,9 @@
 //! Helpers shared by the integration tests: a sandbox and a client aimed at it.
 #![allow(dead_code)]
 
+#[cfg(feature = "cli")]
+pub mod cli;
+
 use std::time::Duration;
 
 use splio_sms::sandbox::{Sandbox, SandboxConfig};

@@ -41,6 +41,31 @@ pub enum Format {
     Jsonl,
 }
 
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TextEncoding {
+    #[value(name = "utf-8", alias = "utf8")]
+    Utf8,
+    /// What Excel on Windows saves as "CSV" in Western Europe and the Americas.
+    #[value(name = "windows-1252", alias = "cp1252")]
+    Windows1252,
+    /// Read as windows-1252, as browsers do: the same letters, plus € and curly quotes.
+    #[value(name = "latin-1", alias = "latin1", alias = "iso-8859-1")]
+    Latin1,
+    /// Excel's "Unicode text"; the file must start with a byte-order mark.
+    #[value(name = "utf-16", alias = "utf16")]
+    Utf16,
+}
+
+/// `,` `;` or a tab, by the character or by name.
+fn parse_delimiter(s: &str) -> Result<u8, String> {
+    match s.to_ascii_lowercase().as_str() {
+        "," | "comma" => Ok(b','),
+        ";" | "semicolon" => Ok(b';'),
+        "\t" | "\\t" | "tab" => Ok(b'\t'),
+        _ => Err("must be , ; or tab".to_owned()),
+    }
+}
+
 #[derive(Args)]
 pub struct Inputs {
     /// The design ID (9 letters or digits).
@@ -58,6 +83,15 @@ pub struct Inputs {
     /// The file's format, when its name does not say (.csv, .json, .jsonl).
     #[arg(long, value_enum)]
     pub format: Option<Format>,
+    /// The CSV delimiter: , ; or tab (default: the one the header row uses).
+    #[arg(long, value_name = "CHAR", value_parser = parse_delimiter, requires = "rcpts")]
+    pub delimiter: Option<u8>,
+    /// The file's encoding [default: utf-8]; a byte-order mark at its start wins.
+    #[arg(long, value_enum, ignore_case = true, requires = "rcpts")]
+    pub encoding: Option<TextEncoding>,
+    /// Accept CSV quoted fields that run over line breaks (refused as unbalanced quotes otherwise).
+    #[arg(long, requires = "rcpts")]
+    pub allow_multiline: bool,
     /// The Splio operation code of the campaign.
     #[arg(long)]
     pub opcode: Option<String>,

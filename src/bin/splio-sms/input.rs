@@ -1,21 +1,46 @@
 //! Recipients files — CSV with a header row, a JSON array, or JSON lines —
 //! read as streams that can be opened again (validated first, then sent).
 //! Standard input is copied to a temporary file so that it too can be read twice.
+//! Every format is read through [`Text`] (byte-order mark, encoding), CSV
+//! through [`Table`] (delimiter, quotes, physical lines).
 
 use std::collections::{BTreeSet, HashMap};
 use std::fs::File;
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, Read};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 
 use serde::de::{Deserializer, SeqAccess, Visitor};
 use splio_sms::Recipient;
 
-use crate::args::Format;
+use crate::args::{Format, Inputs, TextEncoding};
+use crate::decode::{Lines, Text};
+use crate::table::{Layout, Table};
 use crate::Failure;
 
 pub type Item = Result<Recipient, String>;
 pub type Items = Box<dyn Iterator<Item = Item> + Send>;
+
+/// How the flags say to read a file.
+#[derive(Clone, Copy)]
+pub struct Reading {
+    pub format: Option<Format>,
+    pub encoding: TextEncoding,
+    pub layout: Layout,
+}
+
+impl Reading {
+    pub fn of(inputs: &Inputs) -> Reading {
+        Reading {
+            format: inputs.format,
+            encoding: inputs.encoding.unwrap_or(TextEncoding::Utf8),
+            layout: Layout {
+                delimiter: inputs.delimiter,
+                multiline: inputs.allow_multiline,
+            },
+        }
+    }
+}
 
 /// A recipients file and how to read it.
 pub struct Source {
@@ -23,6 +48,8 @@ pub struct Source {
     /// What to call it in messages (`-` for standard input).
     name: String,
     format: Format,
+    encoding: TextEncoding,
+    layout: Layout,
     /// Removed when the source is dropped (the copy of standard input).
     temporary: bool,
 }
@@ -36,8 +63,9 @@ impl Drop for Source {
 }
 
 impl Source {
-    /// `path` (`-`: standard input) in `format`, or the format its name or first byte says.
-    pub fn new(path: &Path, format: Option<Format>) -> Result<Source, Failure> {
+    /// `path` (`-`: standard input) read as `reading` says; the format, when
+    /// not given, is the one its name or first character says.
+    pub fn new(path: &Path, reading: Reading) -> Result<Source, Failure> {
         let (path, name, temporary) = if path == Path::new("-") {
             (spool_stdin()?, "standard input".to_owned(), true)
         } else {
@@ -47,12 +75,22 @@ impl Source {
             path,
             name,
             format: Format::Csv,
+            encoding: reading.encoding,
+            layout: reading.layout,
             temporary,
         };
-        source.format = match format {
+        source.format = match reading.format {
             Some(f) => f,
             None => source.guess_format()?,
         };
+        if source.format != Format::Csv
+            && (reading.layout.delimiter.is_some() || reading.layout.multiline)
+        {
+            return Err(Failure::usage(format!(
+                "--delimiter and --allow-multiline are for CSV files, and {} is read as JSON",
+                source.name
+            )));
+        }
         Ok(source)
     }
 
@@ -71,9 +109,12 @@ impl Source {
         }
         // No telling name: a JSON array starts with '[', JSON lines with '{'.
         let mut head = [0u8; 512];
-        let n = File::open(&self.path)
-            .and_then(|mut f| f.read(&mut head))
-            .map_err(|e| Failure::usage(format!("cannot read {}: {e}", self.name)))?;
+        let n = match self.text() {
+            Ok(mut text) => text
+                .read(&mut head)
+                .map_err(|e| Failure::usage(self.unreadable(e)))?,
+            Err(_) => 0, // opening it again will say why
+        };
         Ok(match head[..n].iter().find(|b| !b.is_ascii_whitespace()) {
             Some(b'[') => Format::Json,
             Some(b'{') => Format::Jsonl,
@@ -81,52 +122,53 @@ impl Source {
         })
     }
 
+    fn unreadable(&self, e: std::io::Error) -> String {
+        format!("cannot read {}: {e}", self.name)
+    }
+
+    /// The file's text, from the start.
+    fn text(&self) -> Result<Text, String> {
+        let file = File::open(&self.path).map_err(|e| self.unreadable(e))?;
+        Text::new(file, self.encoding).map_err(|e| format!("{}: {e}", self.name))
+    }
+
+    fn table(&self) -> Result<Table, String> {
+        Table::new(Lines::new(self.text()?), self.layout).map_err(|e| format!("{}: {e}", self.name))
+    }
+
     /// A new reading from the first recipient.
     pub fn open(&self) -> Result<Items, String> {
-        let file = File::open(&self.path).map_err(|e| format!("cannot read {}: {e}", self.name))?;
         match self.format {
-            Format::Csv => csv_items(file, &self.name),
-            Format::Jsonl => Ok(Box::new(jsonl_lines(file).map(|line| match line {
-                Ok((_, text)) => Recipient::from_json(&text),
-                Err(why) => Err(why),
-            }))),
-            Format::Json => json_items(file, &self.name),
+            Format::Csv => Ok(csv_items(self.table()?)),
+            Format::Jsonl => Ok(Box::new(
+                jsonl_lines(Lines::new(self.text()?))
+                    .map(|(_, line)| line.and_then(|text| Recipient::from_json(&text))),
+            )),
+            Format::Json => json_items(self.text()?, &self.name),
         }
     }
 
     /// The file line of each of `indexes` (CSV and JSON lines; none for a JSON array).
     pub fn lines(&self, indexes: &BTreeSet<usize>) -> HashMap<usize, u64> {
-        let mut lines = HashMap::new();
         let Some(&last) = indexes.iter().next_back() else {
-            return lines;
+            return HashMap::new();
         };
-        let Ok(file) = File::open(&self.path) else {
-            return lines;
+        let numbers: Box<dyn Iterator<Item = u64>> = match self.format {
+            Format::Csv => match self.table() {
+                Ok(table) => Box::new(table.rows().map(|row| row.line)),
+                Err(_) => return HashMap::new(),
+            },
+            Format::Jsonl => match self.text() {
+                Ok(text) => Box::new(jsonl_lines(Lines::new(text)).map(|(n, _)| n)),
+                Err(_) => return HashMap::new(),
+            },
+            Format::Json => return HashMap::new(),
         };
-        match self.format {
-            Format::Csv => {
-                let mut reader = csv::ReaderBuilder::new().flexible(true).from_reader(file);
-                let mut record = csv::ByteRecord::new();
-                let mut i = 0;
-                while i <= last && reader.read_byte_record(&mut record).unwrap_or(false) {
-                    if indexes.contains(&i) {
-                        if let Some(p) = record.position() {
-                            lines.insert(i, p.line());
-                        }
-                    }
-                    i += 1;
-                }
-            }
-            Format::Jsonl => {
-                for (i, line) in jsonl_lines(file).enumerate().take(last + 1) {
-                    if let (true, Ok((n, _))) = (indexes.contains(&i), line) {
-                        lines.insert(i, n);
-                    }
-                }
-            }
-            Format::Json => {}
-        }
-        lines
+        numbers
+            .take(last + 1)
+            .enumerate()
+            .filter(|(i, _)| indexes.contains(i))
+            .collect()
     }
 
     /// How many recipients the file holds (records, whether readable or not).
@@ -144,99 +186,64 @@ fn spool_stdin() -> Result<PathBuf, Failure> {
     Ok(path)
 }
 
-/// CSV: a header row naming a `cellphone` column, then a recipient per row.
+/// CSV: a recipient per row, its fields named by the header row.
 /// Empty cells are left out, as a JSON `null` would be.
-fn csv_items(file: File, name: &str) -> Result<Items, String> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .from_reader(file);
-    let headers = reader
-        .byte_headers()
-        .map_err(|e| format!("{name}: cannot read the header row: {e}"))?
-        .clone();
-    if headers.is_empty() || (headers.len() == 1 && headers[0].is_empty()) {
-        return Err(format!(
-            "{name} is empty: expected a header row such as cellphone,firstname,c0"
-        ));
-    }
-    let mut names = Vec::with_capacity(headers.len());
-    for (col, h) in headers.iter().enumerate() {
-        let h = std::str::from_utf8(h)
-            .map_err(|_| format!("{name}: the header row is not valid UTF-8"))?
-            .trim()
-            .trim_start_matches('\u{feff}');
-        if h.is_empty() {
-            return Err(format!(
-                "{name}: column {} of the header row has no name",
-                col + 1
-            ));
-        }
-        if names.contains(&h.to_owned()) {
-            return Err(format!("{name}: the header row names {h} twice"));
-        }
-        names.push(h.to_owned());
-    }
-    let Some(phone) = names.iter().position(|n| n == "cellphone") else {
-        return Err(format!(
-            "{name}: the header row has no cellphone column (it has: {})",
-            names.join(", ")
-        ));
-    };
-    Ok(Box::new(reader.into_byte_records().map(move |record| {
-        let record = record.map_err(|e| match e.kind() {
-            csv::ErrorKind::UnequalLengths {
-                len, expected_len, ..
-            } => {
-                format!("has {len} cells where the header row has {expected_len}")
-            }
-            _ => format!("cannot be read: {e}"),
-        })?;
-        let cell =
-            |i: usize| std::str::from_utf8(&record[i]).map_err(|_| "is not valid UTF-8".to_owned());
-        let mut r = Recipient::new(cell(phone)?);
-        for (i, field) in names.iter().enumerate() {
-            if i != phone && !record[i].is_empty() {
-                r = r.field(field.as_str(), cell(i)?);
+fn csv_items(table: Table) -> Items {
+    let names = table.names.clone();
+    let phone = names.iter().position(|n| n == "cellphone").unwrap_or(0);
+    Box::new(table.rows().map(move |row| {
+        let mut cells = row.cells?;
+        let mut r = Recipient::new(std::mem::take(&mut cells[phone]));
+        for (i, (name, value)) in names.iter().zip(cells).enumerate() {
+            if i != phone && !value.is_empty() {
+                r = r.field(name.as_str(), value);
             }
         }
         Ok(r)
-    })))
+    }))
 }
 
-/// JSON lines: the non-blank lines, with their line numbers (from 1).
-fn jsonl_lines(file: File) -> impl Iterator<Item = Result<(u64, String), String>> + Send {
-    let mut reader = BufReader::new(file);
-    let mut number = 0u64;
-    std::iter::from_fn(move || loop {
-        let mut buf = Vec::new();
-        match reader.read_until(b'\n', &mut buf) {
-            Ok(0) => return None,
-            Ok(_) => {
-                number += 1;
-                if buf.iter().all(u8::is_ascii_whitespace) {
-                    continue;
+/// JSON lines: the lines that are not blank, with their numbers; a line
+/// that cannot be had ends the reading.
+fn jsonl_lines(mut lines: Lines) -> impl Iterator<Item = (u64, Result<String, String>)> + Send {
+    let mut buf = Vec::new();
+    let mut done = false;
+    std::iter::from_fn(move || {
+        while !done {
+            let number = match lines.next_into(&mut buf) {
+                Ok(Some(n)) => n,
+                Ok(None) => return None,
+                Err(e) => {
+                    done = true;
+                    return Some((lines.number(), Err(e.why())));
                 }
-                return Some(
-                    String::from_utf8(buf)
-                        .map(|text| (number, text))
-                        .map_err(|_| "is not valid UTF-8".to_owned()),
-                );
+            };
+            if buf.iter().all(u8::is_ascii_whitespace) {
+                continue;
             }
-            Err(e) => return Some(Err(format!("cannot be read: {e}"))),
+            let text = String::from_utf8(std::mem::take(&mut buf)).map_err(|_| lines.invalid());
+            return Some((number, text));
         }
+        None
     })
 }
 
 /// A JSON array, parsed on a thread of its own and handed over one
 /// recipient at a time, so that the array is never held whole.
-fn json_items(file: File, name: &str) -> Result<Items, String> {
-    let mut reader = BufReader::new(file);
-    let first = reader
-        .fill_buf()
-        .map_err(|e| format!("cannot read {name}: {e}"))?
-        .iter()
-        .find(|b| !b.is_ascii_whitespace())
-        .copied();
+fn json_items(mut text: Text, name: &str) -> Result<Items, String> {
+    let first = loop {
+        let buf = text
+            .fill_buf()
+            .map_err(|e| format!("cannot read {name}: {e}"))?;
+        match buf.iter().find(|b| !b.is_ascii_whitespace()) {
+            Some(&b) => break Some(b),
+            None if buf.is_empty() => break None,
+            None => {
+                let n = buf.len();
+                text.consume(n);
+            }
+        }
+    };
     if first != Some(b'[') {
         return Err(format!(
             "{name} must hold one JSON array of recipient objects"
@@ -244,7 +251,7 @@ fn json_items(file: File, name: &str) -> Result<Items, String> {
     }
     let (tx, rx) = mpsc::sync_channel::<Item>(256);
     std::thread::spawn(move || {
-        let mut de = serde_json::Deserializer::from_reader(reader);
+        let mut de = serde_json::Deserializer::from_reader(text);
         if let Err(e) = de.deserialize_seq(Feed(tx.clone())) {
             // A stopped reader is not an error; a broken file is the last item.
             let _ = tx.send(Err(format!("the JSON array breaks off: {e}")));

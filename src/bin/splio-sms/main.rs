@@ -3,10 +3,12 @@
 //! results into output and exit codes; the work is the library's.
 
 mod args;
+mod decode;
 mod input;
 mod sandbox;
 mod send;
 mod settings;
+mod table;
 
 use std::process::ExitCode;
 

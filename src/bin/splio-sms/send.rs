@@ -15,7 +15,7 @@ use splio_sms::{
 };
 
 use crate::args::{Inputs, SendArgs, ValidateArgs};
-use crate::input::Source;
+use crate::input::{Reading, Source};
 use crate::{describe, exit_code, report_code, Failure, OK, VALIDATION};
 
 pub fn send(a: SendArgs) -> Result<u8, Failure> {
@@ -45,7 +45,7 @@ pub fn send(a: SendArgs) -> Result<u8, Failure> {
     }
 
     let path = a.inputs.rcpts.as_deref().unwrap_or(Path::new("-"));
-    let source = Source::new(path, a.inputs.format)?;
+    let source = Source::new(path, Reading::of(&a.inputs))?;
     let count = source.count().map_err(Failure::usage)?;
     // With --resend-from, only the listed positions, in file order.
     let chosen: Option<Vec<usize>> = match &a.resend_from {
@@ -125,7 +125,7 @@ pub fn validate(a: ValidateArgs) -> Result<u8, Failure> {
             )
         }
         Some(path) => {
-            let source = Source::new(path, a.inputs.format)?;
+            let source = Source::new(path, Reading::of(&a.inputs))?;
             let outcome = validate_stream(&head, &|| source.open(), policy);
             (outcome, Some(source))
         }
