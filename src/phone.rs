@@ -79,16 +79,14 @@ pub(crate) fn parse<'a>(
 ) -> Result<Number<'a>, String> {
     // The common case, a clean +E.164 number, is checked without copying it.
     if let Some(digits) = raw.strip_prefix('+') {
-        if (8..=15).contains(&digits.len())
+        let clean = (8..=15).contains(&digits.len())
             && !digits.starts_with('0')
-            && digits.bytes().all(|b| b.is_ascii_digit())
-        {
-            if international(digits, check)?.is_some() {
-                return Ok(Number {
-                    e164: Cow::Borrowed(raw),
-                    rewrite: None,
-                });
-            }
+            && digits.bytes().all(|b| b.is_ascii_digit());
+        if clean && international(digits, check)?.is_some() {
+            return Ok(Number {
+                e164: Cow::Borrowed(raw),
+                rewrite: None,
+            });
         }
     }
     let text = raw.trim();

@@ -218,7 +218,7 @@ fn problems_name_the_physical_line_with_blank_lines_counted() {
         "r.jsonl",
         "{\"cellphone\":\"+33612345670\"}\r\n\r\n\r\n{\"cellphone\":[1]}\r\n",
     );
-    refused(&f, &[], &["line 4: rcpts[1]: cellphone: must be a string"]);
+    refused(&f, &[], &["line 4: rcpts[1].cellphone: must be a string"]);
 }
 
 #[test]
