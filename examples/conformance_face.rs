@@ -28,7 +28,12 @@ fn main() -> io::Result<()> {
 
 fn run(op: &str, settings: &str, request: &str) -> Result<String, Error> {
     if op == "validate" {
-        return splio_sms::validate_json(request).map(|()| r#"{"status":"ok"}"#.to_owned());
+        let checked = if settings.trim().is_empty() {
+            splio_sms::validate_json(request)
+        } else {
+            splio_sms::validate_json_with(settings, request)
+        };
+        return checked.map(|()| r#"{"status":"ok"}"#.to_owned());
     }
     let client = Client::from_settings_json(settings)?;
     match op {

@@ -174,6 +174,9 @@ enum splio_status splio_client_send_batch(const struct splio_client *client,
  * default `duplicates` policy). No client is needed and nothing touches the
  * network.
  *
+ * National numbers are refused (no `default_country`): use
+ * `splio_validate_with` to give the settings that change validation.
+ *
  * Returns `SPLIO_OK` with `{"status": "ok"}`, or `SPLIO_ERR_VALIDATION` with
  * every problem in `error.problems` (`[{"path": "rcpts[3].cellphone",
  * "message": ...}]`), or `SPLIO_ERR_INVALID_ARGUMENT` for NULL, non-UTF-8 or
@@ -181,9 +184,25 @@ enum splio_status splio_client_send_batch(const struct splio_client *client,
  *
  * # Safety
  * Each pointer is NULL or valid as described above: strings NUL-terminated,
- * `client` a live handle from `splio_client_new`, `out_*` writable.
+ * `out_json` writable.
  */
 enum splio_status splio_validate(const char *request_json, char **out_json);
+
+/**
+ * `splio_validate` with the settings that change validation, as a JSON
+ * object of their contract names (`{"default_country": "FR", "duplicates":
+ * "dedupe", "number_check": "possible"}`); any other setting is
+ * `SPLIO_ERR_INVALID_ARGUMENT`. `settings_json` NULL is the defaults, as
+ * `splio_validate`. `*out_json` and the statuses as for `splio_validate`.
+ * Thread-safe.
+ *
+ * # Safety
+ * Each pointer is NULL or valid as described above: strings NUL-terminated,
+ * `out_json` writable.
+ */
+enum splio_status splio_validate_with(const char *settings_json,
+                                      const char *request_json,
+                                      char **out_json);
 
 /**
  * Releases a client and its connection pool. NULL is accepted and ignored.

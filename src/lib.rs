@@ -112,6 +112,20 @@ pub fn validate_json(request_json: &str) -> Result<()> {
     validate(&SendRequest::from_json(request_json)?)
 }
 
+/// [`validate_json`] with the settings that change validation, as a JSON
+/// object of the contract's names (`{"default_country": "FR", "duplicates":
+/// "dedupe"}`); any other setting is refused.
+pub fn validate_json_with(settings_json: &str, request_json: &str) -> Result<()> {
+    let rules = match serde_json::from_str(settings_json) {
+        Ok(serde_json::Value::Object(map)) => ValidationSettings::read(
+            map.iter()
+                .map(|(name, v)| (Face::Json, name.as_str(), v as &dyn settings::SettingInput)),
+        )?,
+        _ => return Err(Error::invalid_argument("settings must be a JSON object")),
+    };
+    validate_with(&SendRequest::from_json(request_json)?, rules)
+}
+
 // Public types are shared across threads by every binding: keep them so.
 const _: () = {
     const fn send_sync<T: Send + Sync>() {}

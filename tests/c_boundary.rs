@@ -143,6 +143,7 @@ fn every_exported_function_runs_inside_c_boundary() {
             "splio_status_name",
             "splio_string_free",
             "splio_validate",
+            "splio_validate_with",
             "splio_version",
         ]
     );

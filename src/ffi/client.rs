@@ -141,6 +141,9 @@ unsafe fn with_request<T>(
 /// default `duplicates` policy). No client is needed and nothing touches the
 /// network.
 ///
+/// National numbers are refused (no `default_country`): use
+/// `splio_validate_with` to give the settings that change validation.
+///
 /// Returns `SPLIO_OK` with `{"status": "ok"}`, or `SPLIO_ERR_VALIDATION` with
 /// every problem in `error.problems` (`[{"path": "rcpts[3].cellphone",
 /// "message": ...}]`), or `SPLIO_ERR_INVALID_ARGUMENT` for NULL, non-UTF-8 or
@@ -148,7 +151,7 @@ unsafe fn with_request<T>(
 ///
 /// # Safety
 /// Each pointer is NULL or valid as described above: strings NUL-terminated,
-/// `client` a live handle from `splio_client_new`, `out_*` writable.
+/// `out_json` writable.
 #[no_mangle]
 pub unsafe extern "C" fn splio_validate(
     request_json: *const c_char,
@@ -157,6 +160,36 @@ pub unsafe extern "C" fn splio_validate(
     c_boundary!(out_json, {
         // SAFETY: the caller passes NULL or a NUL-terminated string (checked by c_str).
         crate::validate_json(unsafe { c_str(request_json, "request_json") }?)?;
+        Ok((splio_status::SPLIO_OK, json!({"status": "ok"}).to_string()))
+    })
+}
+
+/// `splio_validate` with the settings that change validation, as a JSON
+/// object of their contract names (`{"default_country": "FR", "duplicates":
+/// "dedupe", "number_check": "possible"}`); any other setting is
+/// `SPLIO_ERR_INVALID_ARGUMENT`. `settings_json` NULL is the defaults, as
+/// `splio_validate`. `*out_json` and the statuses as for `splio_validate`.
+/// Thread-safe.
+///
+/// # Safety
+/// Each pointer is NULL or valid as described above: strings NUL-terminated,
+/// `out_json` writable.
+#[no_mangle]
+pub unsafe extern "C" fn splio_validate_with(
+    settings_json: *const c_char,
+    request_json: *const c_char,
+    out_json: *mut *mut c_char,
+) -> splio_status {
+    c_boundary!(out_json, {
+        // SAFETY: the caller passes NULL or a NUL-terminated string (checked by c_str).
+        let request = unsafe { c_str(request_json, "request_json") }?;
+        if settings_json.is_null() {
+            crate::validate_json(request)?;
+        } else {
+            // SAFETY: not NULL, and NUL-terminated per the contract (checked by c_str).
+            let settings = unsafe { c_str(settings_json, "settings_json") }?;
+            crate::validate_json_with(settings, request)?;
+        }
         Ok((splio_status::SPLIO_OK, json!({"status": "ok"}).to_string()))
     })
 }

@@ -246,6 +246,25 @@ static void test_validation_problems(void) {
     expect(splio_validate(ONE, &json), SPLIO_OK, &json, "{\"status\":\"ok\"}", "validate ok");
 }
 
+static void test_validate_with_settings(void) {
+    char *json = NULL;
+    const char *national = "{\"message\":\"AbCdEf123\",\"rcpts\":[{\"cellphone\":\"06 12 34 56 78\"}]}";
+    expect(splio_validate(national, &json), SPLIO_ERR_VALIDATION, &json, "set default_country",
+           "a national number without default_country");
+    expect(splio_validate_with("{\"default_country\":\"FR\"}", national, &json), SPLIO_OK, &json,
+           "{\"status\":\"ok\"}", "a national number with default_country");
+    expect(splio_validate_with(NULL, ONE, &json), SPLIO_OK, &json, NULL, "NULL settings: defaults");
+    expect(splio_validate_with("{\"timeout_ms\":5}", ONE, &json), SPLIO_ERR_INVALID_ARGUMENT, &json,
+           "not a setting that validation uses", "a setting validation does not use");
+    expect(splio_validate_with("{\"default_country\":\"XX\"}", ONE, &json),
+           SPLIO_ERR_INVALID_ARGUMENT, &json, "settings.default_country", "an unknown country");
+    expect(splio_validate_with("[", ONE, &json), SPLIO_ERR_INVALID_ARGUMENT, &json, NULL,
+           "settings not JSON");
+    expect(splio_validate_with("{}", NULL, &json), SPLIO_ERR_INVALID_ARGUMENT, &json,
+           "request_json is NULL", "validate_with NULL request");
+    CHECK(splio_validate_with(NULL, NULL, NULL) == SPLIO_ERR_INVALID_ARGUMENT, "validate_with NULLs");
+}
+
 static void test_batch_partial(void) {
     splio_client *client = make_client(",\"batch_size\":2,\"concurrency\":1");
     char *json = NULL;
@@ -319,6 +338,7 @@ int main(void) {
     test_error_kinds(client);
     test_bad_input(client);
     test_validation_problems();
+    test_validate_with_settings();
     test_batch_partial();
     test_threads(client, sends);
     splio_client_free(client);

@@ -30,7 +30,9 @@ int main(void) {
         if (!read_line(&settings, &settings_cap) || !read_line(&request, &request_cap)) break;
         char *out = NULL;
         if (strcmp(op, "validate") == 0) {
-            splio_status status = splio_validate(request, &out);
+            /* The settings that change validation, when the case gives any. */
+            splio_status status = settings[0] ? splio_validate_with(settings, request, &out)
+                                              : splio_validate(request, &out);
             answer(status, out);
             continue;
         }

@@ -41,8 +41,6 @@ class LineFace:
         return self._proc
 
     def __call__(self, call: cf.Call) -> cf.Observed:
-        if call.op == "validate" and (call.settings or call.settings_text):
-            raise cf.Inexpressible(f"the {self.name} face's validate entry point takes no settings")
         for text in (call.settings_text, call.request_text):
             if "\n" in text:
                 raise cf.Inexpressible("the line protocol carries one-line texts")

@@ -63,6 +63,8 @@ class Settings(TypedDict, total=False):
     allow_insecure_http: bool
     user_agent_suffix: Optional[str]
     duplicates: str
+    default_country: Optional[str]
+    number_check: str
     batch_size: int
     concurrency: int
 
@@ -76,6 +78,8 @@ class ValidationSettings(TypedDict, total=False):
     """The settings that change what validation accepts."""
 
     duplicates: str
+    default_country: Optional[str]
+    number_check: str
 
 class Client:
     def __init__(self, universe: str, key: str, **settings: Unpack[Settings]) -> None: ...
