@@ -102,7 +102,7 @@ pub use settings::{
     ClientBuilder, Duplicates, Face, Method, Region, Setting, Settings, ValidationSettings,
     SETTINGS,
 };
-pub use validation::{validate, validate_stream, validate_with};
+pub use validation::{check_stream, validate, validate_stream, validate_with, StreamSummary};
 
 /// This crate's version, as sent in the `User-Agent`.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -38,6 +38,7 @@ pub const METADATA_VERSION: &str = "9.0.33 (phonenumber 0.3.10)";
 /// Why a number was written differently from what was given, beyond
 /// separators: what a user should see before sending.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Rewrite {
     /// A national number (`06 12 34 56 78`) read with `default_country`.
     National,

@@ -515,3 +515,58 @@ fn standard_input_takes_the_same_flags() {
         [json!({"cellphone": "+33612345670", "firstname": "Zoé"})]
     );
 }
+
+#[test]
+fn national_numbers_from_a_french_export_are_sent_in_e164_and_validate_says_which() {
+    let dir = TempDir::new("national");
+    let file = dir.file(
+        "fr.csv",
+        "cellphone;prenom\n06 12 34 56 78;Zoé\n\n+33 (0)6 12 34 56 79;Luc\n+33612345670;Ann\n",
+    );
+    let sandbox = sandbox();
+    let (code, out, _) = validate(&sandbox, &file, &["--default-country", "FR"]);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(
+        out.lines().collect::<Vec<_>>(),
+        [
+            "valid: 3 recipients",
+            "2 numbers will be sent in another form than written (--json lists each):",
+            "  line 2: 06 12 34 56 78 -> +33612345678 (national number, country code added)",
+            "  line 4: +33 (0)6 12 34 56 79 -> +33612345679 ((0) dropped)",
+        ]
+    );
+    let (code, out, _) = validate(&sandbox, &file, &["--default-country", "fr", "--json"]);
+    assert_eq!(code, 0, "{out}");
+    let doc: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(doc["rewritten"], 2);
+    assert_eq!(
+        doc["rewrites"][0],
+        json!({"index": 0, "line": 2, "from": "06 12 34 56 78", "to": "+33612345678", "why": "national"})
+    );
+    assert_eq!(doc["rewrites"][1]["why"], "trunk_prefix");
+
+    let (code, _, err) = send(&sandbox, &file, &["--default-country", "FR"]);
+    assert_eq!(code, 0, "{err}");
+    let numbers: Vec<String> = sent(&sandbox)
+        .iter()
+        .map(|r| r["cellphone"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(numbers, ["+33612345678", "+33612345679", "+33612345670"]);
+}
+
+#[test]
+fn without_default_country_a_national_number_is_refused_with_its_line() {
+    let dir = TempDir::new("national-refused");
+    let file = dir.file("fr.csv", "cellphone\n+33612345678\n06 12 34 56 78\n");
+    let sandbox = sandbox();
+    let (code, out, _) = validate(&sandbox, &file, &[]);
+    assert_eq!(code, 3, "{out}");
+    assert!(
+        out.starts_with("line 3: rcpts[1].cellphone: 06 12 34 56 78 is a national number")
+            && out.contains("set default_country"),
+        "{out}"
+    );
+    let (code, _, _) = send(&sandbox, &file, &[]);
+    assert_eq!(code, 3);
+    assert!(sandbox.messages().is_empty());
+}

@@ -2,7 +2,7 @@
 //! in batches with a progress bar, a report, Ctrl-C handling and re-sending
 //! exactly what was not sent.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::sync::Arc;
@@ -10,7 +10,7 @@ use std::sync::Arc;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::{json, Map, Value};
 use splio_sms::{
-    validate_stream, validate_with, BatchControl, BatchReport, Error, ErrorKind, Recipient,
+    check_stream, BatchControl, BatchReport, Error, ErrorKind, Rewrite, StreamSummary, Recipient,
     SendRequest, SendResult,
 };
 
@@ -118,27 +118,26 @@ pub fn validate(a: ValidateArgs) -> Result<u8, Failure> {
     let head = head(&a.inputs);
     let (outcome, source) = match &a.inputs.rcpts {
         None => {
-            let request = head.clone().recipients(recipients(&a.inputs)?);
-            (
-                validate_with(&request, policy).map(|()| a.inputs.to.len()),
-                None,
-            )
+            let given = recipients(&a.inputs)?;
+            let reading = || Ok::<_, String>(given.clone().into_iter().map(Ok));
+            (check_stream(&head, &reading, policy), None)
         }
         Some(path) => {
             let source = Source::new(path, Reading::of(&a.inputs))?;
-            let outcome = validate_stream(&head, &|| source.open(), policy);
+            let outcome = check_stream(&head, &|| source.open(), policy);
             (outcome, Some(source))
         }
     };
     match outcome {
-        Ok(count) => {
+        Ok(summary) => {
+            let lines = source
+                .as_ref()
+                .map(|s| s.lines(&summary.rewrites.iter().map(|r| r.0).collect()))
+                .unwrap_or_default();
             if a.json {
-                println!("{}", json!({"status": "ok", "recipients": count}));
+                println!("{}", validation_document(&summary, &lines));
             } else {
-                println!(
-                    "valid: {count} recipient{}",
-                    if count == 1 { "" } else { "s" }
-                );
+                print!("{}", validation_summary(&summary, &lines));
             }
             Ok(OK)
         }
@@ -150,6 +149,53 @@ pub fn validate(a: ValidateArgs) -> Result<u8, Failure> {
         }
         Err(e) => fail(&e, source.as_ref(), a.json),
     }
+}
+
+/// How many will be sent, and which numbers will be sent written otherwise
+/// than in the file (the first ten, with their lines).
+fn validation_summary(s: &StreamSummary, lines: &HashMap<usize, u64>) -> String {
+    let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let mut out = format!("valid: {}\n", plural(s.count, "recipient", "recipients"));
+    if s.rewritten > 0 {
+        out.push_str(&format!(
+            "{} sent in another form than written (--json lists each):\n",
+            plural(s.rewritten, "number will be", "numbers will be")
+        ));
+        for (i, from, to, why) in s.rewrites.iter().take(10) {
+            let at = lines
+                .get(i)
+                .map_or_else(|| format!("rcpts[{i}]"), |l| format!("line {l}"));
+            out.push_str(&format!("  {at}: {from} -> {to} ({})\n", rewrite_reason(*why)));
+        }
+        if s.rewritten > 10 {
+            out.push_str(&format!("  ... and {} more\n", s.rewritten - 10));
+        }
+    }
+    out
+}
+
+fn rewrite_reason(why: Rewrite) -> &'static str {
+    match why {
+        Rewrite::National => "national number, country code added",
+        Rewrite::TrunkPrefix => "(0) dropped",
+        _ => "rewritten",
+    }
+}
+
+fn validation_document(s: &StreamSummary, lines: &HashMap<usize, u64>) -> Value {
+    let rewrites: Vec<Value> = s
+        .rewrites
+        .iter()
+        .map(|(i, from, to, why)| {
+            json!({"index": i, "line": lines.get(i), "from": from, "to": to, "why": why.as_str()})
+        })
+        .collect();
+    json!({
+        "status": "ok",
+        "recipients": s.count,
+        "rewritten": s.rewritten,
+        "rewrites": rewrites,
+    })
 }
 
 fn head(inputs: &Inputs) -> SendRequest {
