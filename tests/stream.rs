@@ -194,3 +194,67 @@ fn after_a_cancel_later_repeats_of_sent_numbers_are_dropped_not_offered_again() 
     assert_eq!(report.dropped, [3]);
     assert_eq!(sandbox.hits(), 0);
 }
+
+#[test]
+fn a_stream_of_national_numbers_is_checked_told_and_sent_in_e164_with_default_country() {
+    let national = || {
+        Ok::<_, String>(
+            [
+                "06 12 34 56 78",
+                "+33 (0)6 12 34 56 79",
+                "0033612345670",
+                "06.12.34.56.78",
+            ]
+            .map(|n| Ok::<_, String>(Recipient::new(n)))
+            .into_iter(),
+        )
+    };
+    let e = splio_sms::check_stream(&head(), &national, Duplicates::Allow).unwrap_err();
+    assert!(
+        e.problems()[0].message.contains("set default_country"),
+        "{e}"
+    );
+
+    let rules = splio_sms::ValidationSettings::default()
+        .duplicates(Duplicates::Allow)
+        .default_country("FR")
+        .unwrap();
+    let summary = splio_sms::check_stream(&head(), &national, rules).unwrap();
+    assert_eq!((summary.count, summary.rewritten), (4, 3));
+    let rewrites: Vec<(usize, &str)> = summary
+        .rewrites
+        .iter()
+        .map(|(i, _, to, _)| (*i, to.as_str()))
+        .collect();
+    assert_eq!(
+        rewrites,
+        [
+            (0, "+33612345678"),
+            (1, "+33612345679"),
+            (3, "+33612345678")
+        ]
+    );
+
+    // Under `reject`, the national and international writings are one number.
+    let e = splio_sms::check_stream(&head(), &national, rules.duplicates(Duplicates::Reject))
+        .unwrap_err();
+    assert_eq!(e.problems()[0].path, "rcpts[3].cellphone");
+
+    let sandbox = sandbox();
+    let client = builder(&sandbox)
+        .default_country("FR")
+        .duplicates(Duplicates::Dedupe)
+        .build()
+        .unwrap();
+    let report = client
+        .send_stream(&head(), &national, &BatchControl::new())
+        .unwrap();
+    assert_eq!(report.dropped, [3]);
+    let sent: Vec<String> = sandbox
+        .messages()
+        .iter()
+        .flat_map(|m| m.rcpts.iter())
+        .map(|r| r["cellphone"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(sent, ["+33612345678", "+33612345679", "+33612345670"]);
+}

@@ -10,8 +10,8 @@ use std::sync::Arc;
 use indicatif::{ProgressBar, ProgressStyle};
 use serde_json::{json, Map, Value};
 use splio_sms::{
-    check_stream, BatchControl, BatchReport, Error, ErrorKind, Rewrite, StreamSummary, Recipient,
-    SendRequest, SendResult,
+    check_stream, BatchControl, BatchReport, Error, ErrorKind, Recipient, Rewrite, SendRequest,
+    SendResult, StreamSummary,
 };
 
 use crate::args::{Inputs, SendArgs, ValidateArgs};
@@ -154,7 +154,8 @@ pub fn validate(a: ValidateArgs) -> Result<u8, Failure> {
 /// How many will be sent, and which numbers will be sent written otherwise
 /// than in the file (the first ten, with their lines).
 fn validation_summary(s: &StreamSummary, lines: &HashMap<usize, u64>) -> String {
-    let plural = |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
     let mut out = format!("valid: {}\n", plural(s.count, "recipient", "recipients"));
     if s.rewritten > 0 {
         out.push_str(&format!(
@@ -165,7 +166,10 @@ fn validation_summary(s: &StreamSummary, lines: &HashMap<usize, u64>) -> String 
             let at = lines
                 .get(i)
                 .map_or_else(|| format!("rcpts[{i}]"), |l| format!("line {l}"));
-            out.push_str(&format!("  {at}: {from} -> {to} ({})\n", rewrite_reason(*why)));
+            out.push_str(&format!(
+                "  {at}: {from} -> {to} ({})\n",
+                rewrite_reason(*why)
+            ));
         }
         if s.rewritten > 10 {
             out.push_str(&format!("  ... and {} more\n", s.rewritten - 10));
