@@ -6,12 +6,19 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use splio_sms::bench_support::{prepare_json, read_answer};
 use splio_sms::Client;
 
-fn request_json(n: usize) -> String {
+/// `n` recipients; `national` writes their numbers as a French export does
+/// (`06 12 34 56 78`), read with `default_country` `FR`.
+fn request_json(n: usize, national: bool) -> String {
     let rcpts: Vec<String> = (0..n)
         .map(|i| {
+            let digits = format!("{:08}", 10_000_000 + i);
+            let cellphone = if national {
+                format!("06 {} {} {} {}", &digits[..2], &digits[2..4], &digits[4..6], &digits[6..])
+            } else {
+                format!("+336{digits}")
+            };
             format!(
-                r#"{{"cellphone":"+336{:08}","firstname":"Jöhn {i}","lastname":"Doe","c0":"{}"}}"#,
-                10_000_000 + i,
+                r#"{{"cellphone":"{cellphone}","firstname":"Jöhn {i}","lastname":"Doe","c0":"{}"}}"#,
                 100_000 + i
             )
         })
@@ -28,11 +35,20 @@ fn bench(c: &mut Criterion) {
         .base_url("http://127.0.0.1:9/api/triggersms/")
         .build()
         .unwrap();
-    let json = request_json(1000);
+    let json = request_json(1000, false);
     let mut g = c.benchmark_group("client_side");
     g.throughput(Throughput::Elements(1000));
     g.bench_function("read_validate_encode_1000_rcpts", |b| {
         b.iter(|| prepare_json(&client, std::hint::black_box(&json)).unwrap())
+    });
+    let french = Client::builder("bench_universe", "bench-key")
+        .base_url("http://127.0.0.1:9/api/triggersms/")
+        .default_country("FR")
+        .build()
+        .unwrap();
+    let national = request_json(1000, true);
+    g.bench_function("read_validate_encode_1000_national_rcpts", |b| {
+        b.iter(|| prepare_json(&french, std::hint::black_box(&national)).unwrap())
     });
     g.finish();
     let answer = br#"{"status":"ok","result":{"done":1000,"inserted":"1000","campaign_id":"6tJglf8zd","todo":1000},"message":"ok","code":200}"#;
