@@ -4,70 +4,19 @@
 mod common;
 
 use std::io::{BufRead, BufReader, Write};
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::path::Path;
+use std::process::{Command, Stdio};
 use std::time::Duration;
 
+use common::cli::{cmd, run, TempDir, BIN};
 use common::*;
 use serde_json::Value;
 use splio_sms::sandbox::{Fault, Sandbox};
-
-const BIN: &str = env!("CARGO_BIN_EXE_splio-sms");
-
-fn cmd(sandbox: &Sandbox) -> Command {
-    let mut c = Command::new(BIN);
-    c.env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("SPLIO_UNIVERSE", UNIVERSE)
-        .env("SPLIO_KEY", KEY)
-        .env("SPLIO_BASE_URL", sandbox.base_url())
-        .stdin(Stdio::null());
-    c
-}
-
-fn run(c: &mut Command) -> (i32, String, String) {
-    let Output {
-        status,
-        stdout,
-        stderr,
-    } = c.output().expect("the binary runs");
-    let (out, err) = (
-        String::from_utf8_lossy(&stdout).into_owned(),
-        String::from_utf8_lossy(&stderr).into_owned(),
-    );
-    assert!(!err.contains("panicked"), "a panic reached the user: {err}");
-    (status.code().unwrap_or(-1), out, err)
-}
 
 fn send_to(sandbox: &Sandbox, extra: &[&str]) -> (i32, String, String) {
     run(cmd(sandbox)
         .args(["send", "--message", DESIGN, "--to", "+33612345678"])
         .args(extra))
-}
-
-struct TempDir(PathBuf);
-
-impl TempDir {
-    fn new(name: &str) -> Self {
-        let dir = std::env::temp_dir().join(format!("splio-cli-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        TempDir(dir)
-    }
-    fn file(&self, name: &str, content: impl AsRef<[u8]>) -> PathBuf {
-        let p = self.0.join(name);
-        std::fs::write(&p, content).unwrap();
-        p
-    }
-    fn path(&self, name: &str) -> PathBuf {
-        self.0.join(name)
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
 }
 
 fn csv(n: usize) -> String {

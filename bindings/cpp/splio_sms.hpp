@@ -99,6 +99,15 @@ inline void validate(const std::string &request_json) {
     detail::check(status, json);
 }
 
+// The same with the settings that change validation, as a JSON object
+// (R"({"default_country": "FR"})").
+inline void validate(const std::string &settings_json, const std::string &request_json) {
+    char *json = nullptr;
+    splio_status status =
+        splio_validate_with(settings_json.c_str(), request_json.c_str(), &json);
+    detail::check(status, json);
+}
+
 inline std::string version() { return splio_version(); }
 
 }  // namespace splio

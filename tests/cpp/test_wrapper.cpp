@@ -51,6 +51,9 @@ int main() {
         CHECK(e.json().find("\"path\":\"message\"") != std::string::npos);
     }
 
+    splio::validate(R"({"default_country": "FR"})",
+                    R"({"message": "AbCdEf123", "rcpts": [{"cellphone": "06 12 34 56 78"}]})");
+
     try {
         splio::Client broken(R"({"universe": "u"})");
         CHECK(false);
