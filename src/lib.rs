@@ -74,6 +74,7 @@ mod batch;
 mod client;
 mod error;
 mod phone;
+mod preview;
 mod recipient;
 mod redact;
 mod request;
@@ -96,6 +97,9 @@ pub use batch::{BatchControl, BatchPiece, BatchReport, BatchStatus, Progress, To
 pub use client::Client;
 pub use error::{Delivery, Error, ErrorKind, Problem, Result};
 pub use phone::{NumberCheck, Rewrite, METADATA_VERSION};
+pub use preview::{
+    measure, preview, preview_with, Encoding, Preview, PreviewTotals, RecipientPreview, Template,
+};
 pub use recipient::Recipient;
 pub use request::{RecipientSource, SendRequest};
 pub use settings::{

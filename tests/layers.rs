@@ -13,6 +13,7 @@ const LAYERS: &[&str] = &[
     "recipient",
     "request",
     "validation",
+    "preview",
     "wire",
     "transport",
     "answer",

@@ -1,0 +1,375 @@
+//! What each recipient will read, and what it will cost, before sending: the
+//! design's text with `$name$` placeholders filled from the recipient's
+//! fields, its encoding, and its SMS segments as 3GPP TS 23.038 counts them
+//! (160 GSM-7 septets in one SMS, 153 per part when longer; 70 UCS-2 code
+//! units, 67 per part; a character outside GSM-7 switches the whole message
+//! to UCS-2; a character of GSM-7's extension table takes two septets).
+#![forbid(unsafe_code)]
+
+mod gsm7;
+
+use std::collections::BTreeSet;
+
+use serde::Serialize;
+
+use crate::error::{Error, ErrorKind, Problem, Result};
+use crate::request::SendRequest;
+use crate::settings::ValidationSettings;
+use crate::validation;
+
+/// A placeholder the provider forbids in SMS designs.
+const FORBIDDEN: &str = "MobileWalletsUrl";
+
+/// How a message is encoded on the air.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Encoding {
+    /// The GSM 7-bit default alphabet (with its extension table).
+    Gsm7,
+    /// UCS-2 (UTF-16 code units), once any character is outside GSM-7.
+    Ucs2,
+}
+
+/// What one recipient will read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct RecipientPreview {
+    /// Position in the request's `rcpts`.
+    pub index: usize,
+    /// The number the SMS goes to, in E.164.
+    pub cellphone: String,
+    /// The text with its placeholders filled.
+    pub text: String,
+    /// `gsm7` or `ucs2`.
+    pub encoding: Encoding,
+    /// Septets (GSM-7, extension characters count two) or UTF-16 code units (UCS-2).
+    pub units: usize,
+    /// SMS parts billed.
+    pub segments: usize,
+    /// The characters that forced UCS-2, each once, in order of appearance.
+    pub forcing_ucs2: Vec<String>,
+    /// Placeholders this recipient has no value for (they are left empty).
+    pub missing: Vec<String>,
+    /// Fields this recipient has that the text does not use.
+    pub unused: Vec<String>,
+}
+
+/// Sums over all recipients.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[non_exhaustive]
+pub struct PreviewTotals {
+    /// Recipients previewed.
+    pub recipients: usize,
+    /// SMS parts billed in all.
+    pub segments: usize,
+    /// Recipients whose message is GSM-7.
+    pub gsm7: usize,
+    /// Recipients whose message is UCS-2.
+    pub ucs2: usize,
+}
+
+/// Every recipient's message and the totals.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[non_exhaustive]
+pub struct Preview {
+    /// Always `"ok"` (a refused preview is an [`Error`]).
+    pub status: &'static str,
+    /// One per recipient sent (after `dedupe`), in order.
+    pub recipients: Vec<RecipientPreview>,
+    /// Sums over them.
+    pub totals: PreviewTotals,
+}
+
+impl Preview {
+    /// The contract's preview document.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
+/// One piece of a design's text: literal text, or a placeholder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Piece<'t> {
+    Text(&'t str),
+    Field(&'t str),
+}
+
+/// A design's text taken apart once, then filled for each recipient.
+#[derive(Debug, Clone)]
+pub struct Template<'t> {
+    pieces: Vec<Piece<'t>>,
+}
+
+impl<'t> Template<'t> {
+    /// Reads `$name$` placeholders (letters, digits, `_`); a `$` that opens
+    /// no placeholder is text. `$MobileWalletsUrl$` is refused: the
+    /// provider forbids it in SMS.
+    pub fn parse(text: &'t str) -> Result<Self> {
+        let mut pieces = Vec::new();
+        let mut rest = text;
+        let mut literal_from = 0;
+        let mut at = 0;
+        while let Some(open) = rest.find('$') {
+            let after = &rest[open + 1..];
+            let name_len = after
+                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .unwrap_or(after.len());
+            let closes = name_len > 0 && after[name_len..].starts_with('$');
+            if closes {
+                let start = at + open;
+                if start > literal_from {
+                    pieces.push(Piece::Text(&text[literal_from..start]));
+                }
+                let name = &after[..name_len];
+                if name.eq_ignore_ascii_case(FORBIDDEN) {
+                    return Err(Error::with_problems(
+                        ErrorKind::Validation,
+                        vec![Problem::new(
+                            "text",
+                            format!("${name}$ is not allowed in an SMS design (the provider forbids it)"),
+                        )],
+                    ));
+                }
+                pieces.push(Piece::Field(name));
+                let consumed = open + 1 + name_len + 1;
+                at += consumed;
+                literal_from = at;
+                rest = &rest[consumed..];
+            } else {
+                at += open + 1;
+                rest = &rest[open + 1..];
+            }
+        }
+        if literal_from < text.len() {
+            pieces.push(Piece::Text(&text[literal_from..]));
+        }
+        Ok(Template { pieces })
+    }
+
+    /// The placeholders, each once, in order.
+    pub fn fields(&self) -> Vec<&'t str> {
+        let mut seen = Vec::new();
+        for p in &self.pieces {
+            if let Piece::Field(name) = p {
+                if !seen.contains(name) {
+                    seen.push(*name);
+                }
+            }
+        }
+        seen
+    }
+
+    /// The text for a recipient whose fields are `fields`, with the
+    /// placeholders it has no value for.
+    fn fill<'f>(&self, fields: &[(&'f str, &'f str)]) -> (String, Vec<String>) {
+        let mut text = String::new();
+        let mut missing = Vec::new();
+        for p in &self.pieces {
+            match p {
+                Piece::Text(t) => text.push_str(t),
+                Piece::Field(name) => match fields.iter().find(|(n, _)| n == name) {
+                    Some((_, value)) => text.push_str(value),
+                    None => {
+                        if !missing.iter().any(|m| m == name) {
+                            missing.push((*name).to_owned());
+                        }
+                    }
+                },
+            }
+        }
+        (text, missing)
+    }
+}
+
+/// What a text costs: encoding, units, segments, and what forced UCS-2.
+pub fn measure(text: &str) -> (Encoding, usize, usize, Vec<String>) {
+    let mut forcing: Vec<String> = Vec::new();
+    let mut septets = Vec::with_capacity(text.len());
+    for c in text.chars() {
+        match gsm7::septets(c) {
+            Some(n) => septets.push(usize::from(n)),
+            None => {
+                let shown = c.to_string();
+                if !forcing.contains(&shown) {
+                    forcing.push(shown);
+                }
+            }
+        }
+    }
+    if forcing.is_empty() {
+        let units = septets.iter().sum();
+        (Encoding::Gsm7, units, segments(&septets, 160, 153), forcing)
+    } else {
+        let widths: Vec<usize> = text.chars().map(char::len_utf16).collect();
+        let units = widths.iter().sum();
+        (Encoding::Ucs2, units, segments(&widths, 70, 67), forcing)
+    }
+}
+
+/// Parts needed for characters of `widths` units: one part up to `single`,
+/// else parts of `part` units, a character never split between two parts
+/// (an extension character's two septets, a surrogate pair's two units).
+fn segments(widths: &[usize], single: usize, part: usize) -> usize {
+    let total: usize = widths.iter().sum();
+    if total == 0 {
+        return 1;
+    }
+    if total <= single {
+        return 1;
+    }
+    let (mut parts, mut used) = (1, 0);
+    for &w in widths {
+        if used + w > part {
+            parts += 1;
+            used = 0;
+        }
+        used += w;
+    }
+    parts
+}
+
+/// Previews `text` for every recipient of `request`, which goes through the
+/// same validation and number rules as a send (with `rules`).
+pub fn preview_with(
+    text: &str,
+    request: &SendRequest,
+    rules: impl Into<ValidationSettings>,
+) -> Result<Preview> {
+    let template = Template::parse(text)?;
+    let v = validation::check(request, &rules.into())?;
+    let used: BTreeSet<&str> = template.fields().into_iter().collect();
+    let mut totals = PreviewTotals::default();
+    let mut recipients = Vec::with_capacity(v.rcpts.len());
+    for r in &v.rcpts {
+        let fields: Vec<(&str, &str)> = r.recipient.fields().collect();
+        let (filled, missing) = template.fill(&fields);
+        let (encoding, units, segments, forcing_ucs2) = measure(&filled);
+        let unused = fields
+            .iter()
+            .filter(|(n, _)| !used.contains(n))
+            .map(|(n, _)| (*n).to_owned())
+            .collect();
+        totals.recipients += 1;
+        totals.segments += segments;
+        match encoding {
+            Encoding::Gsm7 => totals.gsm7 += 1,
+            Encoding::Ucs2 => totals.ucs2 += 1,
+        }
+        recipients.push(RecipientPreview {
+            index: r.index,
+            cellphone: r.cellphone.clone().into_owned(),
+            text: filled,
+            encoding,
+            units,
+            segments,
+            forcing_ucs2,
+            missing,
+            unused,
+        });
+    }
+    Ok(Preview {
+        status: "ok",
+        recipients,
+        totals,
+    })
+}
+
+/// [`preview_with`] with the default validation settings.
+pub fn preview(text: &str, request: &SendRequest) -> Result<Preview> {
+    preview_with(text, request, ValidationSettings::default())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::recipient::Recipient;
+
+    fn cost(text: &str) -> (Encoding, usize, usize) {
+        let (e, u, s, _) = measure(text);
+        (e, u, s)
+    }
+
+    #[test]
+    fn gsm7_parts_are_160_then_153() {
+        assert_eq!(cost(&"a".repeat(160)), (Encoding::Gsm7, 160, 1));
+        assert_eq!(cost(&"a".repeat(161)), (Encoding::Gsm7, 161, 2));
+        assert_eq!(cost(&"a".repeat(306)), (Encoding::Gsm7, 306, 2));
+        assert_eq!(cost(&"a".repeat(307)), (Encoding::Gsm7, 307, 3));
+        assert_eq!(cost(""), (Encoding::Gsm7, 0, 1));
+    }
+
+    #[test]
+    fn extension_characters_take_two_septets_and_are_never_split() {
+        assert_eq!(cost(&"€".repeat(80)), (Encoding::Gsm7, 160, 1));
+        assert_eq!(
+            cost(&format!("{}€", "a".repeat(159))),
+            (Encoding::Gsm7, 161, 2)
+        );
+        // 152 septets then one €: it cannot straddle the 153rd septet, so a
+        // third part is needed once the second fills as well.
+        let straddle = format!("{}€{}", "a".repeat(152), "a".repeat(152));
+        assert_eq!(cost(&straddle), (Encoding::Gsm7, 306, 3));
+        let fits = format!("{}€{}", "a".repeat(151), "a".repeat(153));
+        assert_eq!(cost(&fits), (Encoding::Gsm7, 306, 2));
+    }
+
+    #[test]
+    fn ucs2_parts_are_70_then_67_and_emoji_count_two() {
+        assert_eq!(cost(&"ê".repeat(70)), (Encoding::Ucs2, 70, 1));
+        assert_eq!(cost(&"ê".repeat(71)), (Encoding::Ucs2, 71, 2));
+        assert_eq!(cost("😀"), (Encoding::Ucs2, 2, 1));
+        assert_eq!(cost(&"😀".repeat(35)), (Encoding::Ucs2, 70, 1));
+        // 66 units then an emoji: the pair is not split across parts.
+        let pair = format!("{}😀{}", "ê".repeat(66), "ê".repeat(5));
+        assert_eq!(cost(&pair), (Encoding::Ucs2, 73, 2));
+    }
+
+    #[test]
+    fn one_character_outside_gsm7_switches_the_whole_message() {
+        let (e, _, _, forcing) = measure("Café crème, ça va?");
+        assert_eq!(e, Encoding::Ucs2);
+        // è is in the GSM-7 alphabet; ç (lower case) is not.
+        assert_eq!(forcing, ["ç"]);
+        // é is in the GSM-7 alphabet, ê is not.
+        assert_eq!(cost("été").0, Encoding::Gsm7);
+        assert_eq!(cost("fête").0, Encoding::Ucs2);
+    }
+
+    #[test]
+    fn placeholders_are_filled_and_missing_and_unused_fields_named() {
+        let request = SendRequest::new("AbCdEf123")
+            .recipient(
+                Recipient::new("+33612345678")
+                    .field("firstname", "Zoé")
+                    .field("c9", "x"),
+            )
+            .recipient(Recipient::new("+33612345679"));
+        let p = preview(
+            "Hello $firstname$, 5$ off with $code$ $firstname$!",
+            &request,
+        )
+        .unwrap();
+        let first = &p.recipients[0];
+        assert_eq!(first.text, "Hello Zoé, 5$ off with  Zoé!");
+        assert_eq!(first.missing, ["code"]);
+        assert_eq!(first.unused, ["c9"]);
+        assert_eq!(p.recipients[1].missing, ["firstname", "code"]);
+        assert_eq!(p.totals.recipients, 2);
+        assert_eq!(p.totals.gsm7, 2);
+    }
+
+    #[test]
+    fn the_mobile_wallets_placeholder_is_refused() {
+        let request = SendRequest::new("AbCdEf123").recipient(Recipient::new("+33612345678"));
+        let e = preview("Your card: $MobileWalletsUrl$", &request).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Validation);
+        assert_eq!(e.problems()[0].path, "text");
+    }
+
+    #[test]
+    fn a_dollar_that_opens_no_placeholder_is_text() {
+        let t = Template::parse("$ $$ 5$ $a b$ $ok$").unwrap();
+        assert_eq!(t.fields(), ["ok"]);
+        assert_eq!(t.fill(&[("ok", "!")]).0, "$ $$ 5$ $a b$ !");
+    }
+}
