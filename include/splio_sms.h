@@ -224,6 +224,27 @@ void splio_client_free(struct splio_client *client);
 void splio_string_free(char *s);
 
 /**
+ * Previews a design's text for each recipient, without sending anything
+ * and without a client: `{"text": "Hello $firstname$", "rcpts": [...]}`,
+ * with an optional `"settings"` object of the settings that change
+ * validation (`{"default_country": "FR"}`). Recipients go through the same
+ * validation and number rules as a send.
+ *
+ * Returns `SPLIO_OK` with `{"status": "ok", "recipients": [{"index",
+ * "cellphone", "text", "encoding", "units", "segments", "forcing_ucs2",
+ * "missing", "unused"}], "totals": {"recipients", "segments", "gsm7",
+ * "ucs2"}}` in `*out_json`; `SPLIO_ERR_VALIDATION` for a refused recipient
+ * or a `$MobileWalletsUrl$` placeholder; `SPLIO_ERR_INVALID_ARGUMENT` for
+ * NULL, non-UTF-8 or non-JSON text. `*out_json` is written whenever
+ * `out_json` is not NULL; release it with `splio_string_free`. Thread-safe.
+ *
+ * # Safety
+ * Each pointer is NULL or valid as described above: strings NUL-terminated,
+ * `out_json` writable.
+ */
+enum splio_status splio_preview(const char *preview_json, char **out_json);
+
+/**
  * The name of `status` as a static string, e.g. `"SPLIO_ERR_AUTH"`;
  * `"SPLIO_UNKNOWN_STATUS"` for a value this version does not know.
  *

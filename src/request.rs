@@ -137,6 +137,15 @@ impl SendRequest {
                 Error::invalid_argument(format!("request is not a valid JSON object: {e}"))
             })
     }
+
+    /// [`SendRequest::from_json`] for an already parsed value.
+    pub(crate) fn from_value(value: serde_json::Value) -> Result<Self> {
+        serde_json::from_value::<RequestDoc>(value)
+            .map(|doc| doc.0)
+            .map_err(|e| {
+                Error::invalid_argument(format!("request is not a valid JSON object: {e}"))
+            })
+    }
 }
 
 // Reading JSON straight into the request (no intermediate `Value` tree):

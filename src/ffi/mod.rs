@@ -13,12 +13,14 @@
 
 mod boundary;
 mod client;
+mod preview;
 mod status;
 
 use std::ffi::{c_char, CStr, CString};
 use std::ptr;
 
 pub use client::*;
+pub use preview::*;
 pub use status::*;
 
 use crate::error::{Error, ErrorKind};

@@ -11,10 +11,11 @@ mod gsm7;
 use std::collections::BTreeSet;
 
 use serde::Serialize;
+use serde_json::Value;
 
 use crate::error::{Error, ErrorKind, Problem, Result};
 use crate::request::SendRequest;
-use crate::settings::ValidationSettings;
+use crate::settings::{Face, SettingInput, ValidationSettings};
 use crate::validation;
 
 /// A placeholder the provider forbids in SMS designs.
@@ -236,7 +237,7 @@ pub fn preview_with(
     rules: impl Into<ValidationSettings>,
 ) -> Result<Preview> {
     let template = Template::parse(text)?;
-    let v = validation::check(request, &rules.into())?;
+    let v = validation::check_recipients(request, &rules.into())?;
     let used: BTreeSet<&str> = template.fields().into_iter().collect();
     let mut totals = PreviewTotals::default();
     let mut recipients = Vec::with_capacity(v.rcpts.len());
@@ -272,6 +273,58 @@ pub fn preview_with(
         recipients,
         totals,
     })
+}
+
+/// Reads the contract's preview document, `{"text": "…", "rcpts": [...]}`,
+/// with an optional `"settings"` object of the settings that change
+/// validation (`{"default_country": "FR"}`), and previews it.
+pub fn preview_json(json: &str) -> Result<Preview> {
+    let value: Value = serde_json::from_str(json)
+        .map_err(|e| Error::invalid_argument(format!("preview is not valid JSON: {e}")))?;
+    let Value::Object(mut doc) = value else {
+        return Err(Error::invalid_argument(
+            "preview must be a JSON object: {\"text\": ..., \"rcpts\": [...]}",
+        ));
+    };
+    let mut problems = Vec::new();
+    let text = match doc.remove("text") {
+        Some(Value::String(text)) => text,
+        Some(_) => {
+            problems.push(Problem::new("text", "must be a string (the design's text)"));
+            String::new()
+        }
+        None => {
+            problems.push(Problem::new("text", "is required"));
+            String::new()
+        }
+    };
+    let rules = match doc.remove("settings") {
+        None | Some(Value::Null) => ValidationSettings::default(),
+        Some(Value::Object(map)) => ValidationSettings::read(
+            map.iter()
+                .map(|(name, v)| (Face::Json, name.as_str(), v as &dyn SettingInput)),
+        )?,
+        Some(_) => return Err(Error::invalid_argument("settings must be a JSON object")),
+    };
+    let mut request = serde_json::Map::new();
+    for (key, value) in doc {
+        match key.as_str() {
+            "rcpts" => {
+                request.insert(key, value);
+            }
+            _ => problems.push(Problem::new(
+                key.as_str(),
+                "unknown key (expected text, rcpts, settings)",
+            )),
+        }
+    }
+    if !request.contains_key("rcpts") {
+        problems.push(Problem::new("rcpts", "is required"));
+    }
+    request.insert("message".to_owned(), Value::String(String::new()));
+    let mut request = SendRequest::from_value(Value::Object(request))?;
+    request.shape_problems.extend(problems);
+    preview_with(&text, &request, rules)
 }
 
 /// [`preview_with`] with the default validation settings.

@@ -8,7 +8,7 @@ use super::errors;
 use super::results::{BatchReport, SendResult};
 use super::settings::{self, PyInput};
 use crate::error::ErrorKind;
-use crate::settings::{ClientBuilder, Face, ValidationSettings};
+use crate::settings::{ClientBuilder, Face};
 
 /// Sends Trigger SMS for one universe (the full text, with every setting,
 /// is made from the core's table when the module loads).
@@ -137,24 +137,7 @@ pub(crate) fn validate(
     category: Option<&Bound<'_, PyAny>>,
     settings: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<()> {
-    let mut given = Vec::new();
-    if let Some(settings) = settings {
-        for (name, value) in settings.iter() {
-            given.push((
-                name.cast::<pyo3::types::PyString>()?.to_cow()?.into_owned(),
-                value,
-            ));
-        }
-    }
-    let inputs: Vec<PyInput<'_, '_>> = given.iter().map(|(_, v)| PyInput(v)).collect();
-    let rules = ValidationSettings::read(given.iter().zip(&inputs).map(|((name, _), input)| {
-        (
-            Face::Python,
-            name.as_str(),
-            input as &dyn crate::settings::SettingInput,
-        )
-    }))
-    .map_err(|e| settings::to_py(&e))?;
+    let rules = settings::validation(settings)?;
     let request = convert::request(message, rcpts, opcode, category)?;
     crate::validate_with(&request, rules).map_err(|e| errors::to_py(py, &e))
 }

@@ -24,10 +24,17 @@ pub(crate) fn request(
     let message = message
         .cast::<PyString>()
         .map_err(|_| type_error("message", "str (the 9-character design ID)", message))?;
-    let mut req = SendRequest::new(message.to_cow()?);
+    let mut req = recipients(rcpts)?;
+    req.message = message.to_cow()?.into_owned();
     req.opcode = optional_str(opcode, "opcode")?;
     req.category = optional_str(category, "category")?;
+    Ok(req)
+}
+
+/// A request holding `rcpts` alone (no design yet, as a preview takes them).
+pub(crate) fn recipients(rcpts: &Bound<'_, PyAny>) -> PyResult<SendRequest> {
     let items = sequence(rcpts)?;
+    let mut req = SendRequest::new(String::new());
     let mut names = FieldNames::default();
     req.rcpts.reserve(items.len());
     for item in &items {

@@ -7,6 +7,7 @@
 mod client;
 mod convert;
 mod errors;
+mod preview;
 mod results;
 #[cfg(feature = "sandbox")]
 mod sandbox;
@@ -26,6 +27,9 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<results::SendResult>()?;
     m.add_class::<results::BatchReport>()?;
     m.add_function(wrap_pyfunction!(client::validate, m)?)?;
+    m.add_function(wrap_pyfunction!(preview::preview, m)?)?;
+    m.add_class::<preview::Preview>()?;
+    m.add_class::<preview::RecipientPreview>()?;
     #[cfg(feature = "sandbox")]
     m.add_class::<sandbox::Sandbox>()?;
     Ok(())

@@ -9,7 +9,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList, PyString};
 
 use crate::error::{Error, ErrorKind};
-use crate::settings::{ClientBuilder, Face, Kind, SettingInput, SETTINGS};
+use crate::settings::{ClientBuilder, Face, Kind, SettingInput, ValidationSettings, SETTINGS};
 
 /// A Python object as a setting's value.
 pub(crate) struct PyInput<'a, 'py>(pub &'a Bound<'py, PyAny>);
@@ -70,6 +70,24 @@ pub(crate) fn read(
         }
     }
     Ok(builder)
+}
+
+/// The settings that change validation, from keyword arguments.
+pub(crate) fn validation(settings: Option<&Bound<'_, PyDict>>) -> PyResult<ValidationSettings> {
+    let mut given = Vec::new();
+    if let Some(settings) = settings {
+        for (name, value) in settings.iter() {
+            given.push((name.cast::<PyString>()?.to_cow()?.into_owned(), value));
+        }
+    }
+    let inputs: Vec<PyInput<'_, '_>> = given.iter().map(|(_, v)| PyInput(v)).collect();
+    ValidationSettings::read(
+        given
+            .iter()
+            .zip(&inputs)
+            .map(|((name, _), input)| (Face::Python, name.as_str(), input as &dyn SettingInput)),
+    )
+    .map_err(|e| to_py(&e))
 }
 
 /// A settings error as Python expects it: `TypeError` for a wrong type or an

@@ -101,8 +101,26 @@ impl Problems {
 
 /// Checks `req` against every rule.
 pub(crate) fn check<'a>(req: &'a SendRequest, rules: &ValidationSettings) -> Result<Validated<'a>> {
+    check_with_head(req, rules, true)
+}
+
+/// Checks the recipients of `req` alone (a preview has no design ID).
+pub(crate) fn check_recipients<'a>(
+    req: &'a SendRequest,
+    rules: &ValidationSettings,
+) -> Result<Validated<'a>> {
+    check_with_head(req, rules, false)
+}
+
+fn check_with_head<'a>(
+    req: &'a SendRequest,
+    rules: &ValidationSettings,
+    head: bool,
+) -> Result<Validated<'a>> {
     let mut p = Problems::from(req.shape_problems.clone());
-    check_head(req, &mut p);
+    if head {
+        check_head(req, &mut p);
+    }
     if req.rcpts.is_empty() && !p.any_at("rcpts") {
         p.push(Problem::new("rcpts", "must list at least one recipient"));
     }

@@ -265,6 +265,28 @@ static void test_validate_with_settings(void) {
     CHECK(splio_validate_with(NULL, NULL, NULL) == SPLIO_ERR_INVALID_ARGUMENT, "validate_with NULLs");
 }
 
+static void test_preview(void) {
+    char *json = NULL;
+    expect(splio_preview("{\"text\":\"Hello $firstname$, 5\u20ac off\",\"rcpts\":["
+                         "{\"cellphone\":\"+33612345678\",\"firstname\":\"Zo\u00e9\"},"
+                         "{\"cellphone\":\"06 12 34 56 79\"}],"
+                         "\"settings\":{\"default_country\":\"FR\"}}",
+                         &json),
+           SPLIO_OK, &json, "\"text\":\"Hello Zo\u00e9, 5\u20ac off\"", "preview renders");
+    expect(splio_preview("{\"text\":\"\u00ea $code$\",\"rcpts\":[{\"cellphone\":\"+33612345678\"}]}",
+                         &json),
+           SPLIO_OK, &json, "\"missing\":[\"code\"]", "preview names missing fields");
+    expect(splio_preview("{\"text\":\"$MobileWalletsUrl$\",\"rcpts\":[{\"cellphone\":\"+33612345678\"}]}",
+                         &json),
+           SPLIO_ERR_VALIDATION, &json, "\"path\":\"text\"", "preview refuses the wallets URL");
+    expect(splio_preview("{\"text\":\"hi\",\"rcpts\":[{\"cellphone\":\"0612345678\"}]}", &json),
+           SPLIO_ERR_VALIDATION, &json, "set default_country", "preview validates numbers");
+    expect(splio_preview(NULL, &json), SPLIO_ERR_INVALID_ARGUMENT, &json, "preview_json is NULL",
+           "preview NULL");
+    expect(splio_preview("[1]", &json), SPLIO_ERR_INVALID_ARGUMENT, &json, NULL, "preview non-object");
+    CHECK(splio_preview(NULL, NULL) == SPLIO_ERR_INVALID_ARGUMENT, "preview NULL, NULL");
+}
+
 static void test_batch_partial(void) {
     splio_client *client = make_client(",\"batch_size\":2,\"concurrency\":1");
     char *json = NULL;
@@ -339,6 +361,7 @@ int main(void) {
     test_bad_input(client);
     test_validation_problems();
     test_validate_with_settings();
+    test_preview();
     test_batch_partial();
     test_threads(client, sends);
     splio_client_free(client);

@@ -20,13 +20,25 @@ from ._errors import (
     TransportError,
     ValidationError,
 )
-from ._native import BatchReport, Client, SendResult, __version__, validate
+from ._native import (
+    BatchReport,
+    Client,
+    Preview,
+    RecipientPreview,
+    SendResult,
+    __version__,
+    preview,
+    validate,
+)
 
 __all__ = [
     "Client",
     "SendResult",
     "BatchReport",
     "validate",
+    "preview",
+    "Preview",
+    "RecipientPreview",
     "Problem",
     "SplioError",
     "ValidationError",
