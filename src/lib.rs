@@ -98,7 +98,7 @@ pub use client::Client;
 pub use error::{Delivery, Error, ErrorKind, Problem, Result};
 pub use phone::{NumberCheck, Rewrite, METADATA_VERSION};
 pub use preview::{
-    measure, preview, preview_json, preview_with, Encoding, Preview, PreviewTotals,
+    measure, preview, preview_json, preview_stream, preview_with, Encoding, Preview, PreviewTotals,
     RecipientPreview, Template,
 };
 pub use recipient::Recipient;

@@ -570,3 +570,45 @@ fn without_default_country_a_national_number_is_refused_with_its_line() {
     assert_eq!(code, 3);
     assert!(sandbox.messages().is_empty());
 }
+
+#[test]
+fn preview_shows_each_recipients_text_and_cost_and_sends_nothing() {
+    let dir = TempDir::new("preview");
+    let file = dir.file(
+        "p.csv",
+        "cellphone;prenom;c0\n06 12 34 56 78;Zoé;1234\n+33612345679;Łukasz;99\n+33612345670;;7\n",
+    );
+    let sandbox = sandbox();
+    let preview = |extra: &[&str]| {
+        run(cmd(&sandbox)
+            .args(["preview", "--text", "Bonjour $prenom$, code $c0$"])
+            .args(extra)
+            .arg("--rcpts")
+            .arg(&file))
+    };
+    let (code, out, err) = preview(&["--default-country", "FR"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("+33612345679 — 1 SMS (23 UTF-16 units, UCS-2, because of Ł)"),
+        "{out}"
+    );
+    assert!(out.contains("  | Bonjour Zoé, code 1234"), "{out}");
+    assert!(out.contains("no value for: prenom"), "{out}");
+    assert!(
+        out.ends_with("total: 3 recipients, 3 SMS (2 GSM-7, 1 UCS-2)\n"),
+        "{out}"
+    );
+    let (code, out, _) = preview(&["--default-country", "FR", "--json"]);
+    assert_eq!(code, 0);
+    let doc: Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        doc["totals"],
+        json!({"recipients": 3, "segments": 3, "gsm7": 2, "ucs2": 1})
+    );
+    assert_eq!(doc["recipients"][2]["missing"], json!(["prenom"]));
+    // Validation first, as a send: a national number without a country is refused, with its line.
+    let (code, out, _) = preview(&["--json"]);
+    assert_eq!(code, 3, "{out}");
+    assert!(out.contains(r#""kind":"validation""#), "{out}");
+    assert!(sandbox.messages().is_empty() && sandbox.hits() == 0);
+}

@@ -14,9 +14,9 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::error::{Error, ErrorKind, Problem, Result};
-use crate::request::SendRequest;
+use crate::request::{RecipientSource, SendRequest};
 use crate::settings::{Face, SettingInput, ValidationSettings};
-use crate::validation;
+use crate::validation::{self, Problems, Tracker, Verdict};
 
 /// A placeholder the provider forbids in SMS designs.
 const FORBIDDEN: &str = "MobileWalletsUrl";
@@ -229,6 +229,45 @@ fn segments(widths: &[usize], single: usize, part: usize) -> usize {
     parts
 }
 
+/// One recipient's message: the text filled, measured, and its fields compared.
+fn render(
+    template: &Template<'_>,
+    used: &BTreeSet<&str>,
+    index: usize,
+    cellphone: String,
+    fields: &[(&str, &str)],
+) -> RecipientPreview {
+    let (text, missing) = template.fill(fields);
+    let (encoding, units, segments, forcing_ucs2) = measure(&text);
+    let unused = fields
+        .iter()
+        .filter(|(n, _)| !used.contains(n))
+        .map(|(n, _)| (*n).to_owned())
+        .collect();
+    RecipientPreview {
+        index,
+        cellphone,
+        text,
+        encoding,
+        units,
+        segments,
+        forcing_ucs2,
+        missing,
+        unused,
+    }
+}
+
+impl PreviewTotals {
+    fn add(&mut self, one: &RecipientPreview) {
+        self.recipients += 1;
+        self.segments += one.segments;
+        match one.encoding {
+            Encoding::Gsm7 => self.gsm7 += 1,
+            Encoding::Ucs2 => self.ucs2 += 1,
+        }
+    }
+}
+
 /// Previews `text` for every recipient of `request`, which goes through the
 /// same validation and number rules as a send (with `rules`).
 pub fn preview_with(
@@ -243,30 +282,15 @@ pub fn preview_with(
     let mut recipients = Vec::with_capacity(v.rcpts.len());
     for r in &v.rcpts {
         let fields: Vec<(&str, &str)> = r.recipient.fields().collect();
-        let (filled, missing) = template.fill(&fields);
-        let (encoding, units, segments, forcing_ucs2) = measure(&filled);
-        let unused = fields
-            .iter()
-            .filter(|(n, _)| !used.contains(n))
-            .map(|(n, _)| (*n).to_owned())
-            .collect();
-        totals.recipients += 1;
-        totals.segments += segments;
-        match encoding {
-            Encoding::Gsm7 => totals.gsm7 += 1,
-            Encoding::Ucs2 => totals.ucs2 += 1,
-        }
-        recipients.push(RecipientPreview {
-            index: r.index,
-            cellphone: r.cellphone.clone().into_owned(),
-            text: filled,
-            encoding,
-            units,
-            segments,
-            forcing_ucs2,
-            missing,
-            unused,
-        });
+        let one = render(
+            &template,
+            &used,
+            r.index,
+            r.cellphone.clone().into_owned(),
+            &fields,
+        );
+        totals.add(&one);
+        recipients.push(one);
     }
     Ok(Preview {
         status: "ok",
@@ -325,6 +349,41 @@ pub fn preview_json(json: &str) -> Result<Preview> {
     let mut request = SendRequest::from_value(Value::Object(request))?;
     request.shape_problems.extend(problems);
     preview_with(&text, &request, rules)
+}
+
+/// Previews `text` for every recipient of `source` without holding them:
+/// the source is read once to validate every recipient (all problems at
+/// once, as a send would), then again to render each, handed to `each` in
+/// order. Memory holds one recipient, not the list.
+pub fn preview_stream<S: RecipientSource>(
+    text: &str,
+    source: &S,
+    rules: impl Into<ValidationSettings>,
+    mut each: impl FnMut(RecipientPreview),
+) -> Result<PreviewTotals> {
+    let rules = rules.into();
+    let template = Template::parse(text)?;
+    validation::check_source(source, &rules)?;
+    let used: BTreeSet<&str> = template.fields().into_iter().collect();
+    let mut seen = Tracker::new(rules.duplicates);
+    let mut totals = PreviewTotals::default();
+    let items = source.open().map_err(Error::invalid_argument)?;
+    for (i, item) in items.enumerate() {
+        let mut ignored = Problems::default();
+        // The source was valid a moment ago; one that changed since is skipped.
+        let Ok(r) = item else { continue };
+        let Some(number) = validation::check_recipient(i, &r, &rules, &mut ignored) else {
+            continue;
+        };
+        if seen.note(i, &number.e164, &mut ignored) != Verdict::Keep {
+            continue;
+        }
+        let fields: Vec<(&str, &str)> = r.fields().collect();
+        let one = render(&template, &used, i, number.e164.into_owned(), &fields);
+        totals.add(&one);
+        each(one);
+    }
+    Ok(totals)
 }
 
 /// [`preview_with`] with the default validation settings.

@@ -179,6 +179,26 @@ pub fn check_stream<S: RecipientSource>(
     let rules = rules.into();
     let mut p = Problems::from(head.shape_problems.clone());
     check_head(head, &mut p);
+    let summary = scan(source, &rules, &mut p)?;
+    p.finish().map(|()| summary)
+}
+
+/// Recipients of `source` alone (a preview has no design), every problem at once.
+pub(crate) fn check_source<S: RecipientSource>(
+    source: &S,
+    rules: &ValidationSettings,
+) -> Result<StreamSummary> {
+    let mut p = Problems::default();
+    let summary = scan(source, rules, &mut p)?;
+    p.finish().map(|()| summary)
+}
+
+/// One reading of `source`, noting each recipient's problems in `p`.
+fn scan<S: RecipientSource>(
+    source: &S,
+    rules: &ValidationSettings,
+    p: &mut Problems,
+) -> Result<StreamSummary> {
     let mut seen = Tracker::new(rules.duplicates);
     let mut summary = StreamSummary::default();
     for (i, item) in source.open().map_err(Error::invalid_argument)?.enumerate() {
@@ -186,8 +206,8 @@ pub fn check_stream<S: RecipientSource>(
         match item {
             Err(why) => p.push(Problem::new(format!("rcpts[{i}]"), why)),
             Ok(r) => {
-                if let Some(number) = check_recipient(i, &r, &rules, &mut p) {
-                    seen.note(i, &number.e164, &mut p);
+                if let Some(number) = check_recipient(i, &r, rules, p) {
+                    seen.note(i, &number.e164, p);
                     if let Some(why) = number.rewrite {
                         summary.rewritten += 1;
                         if summary.rewrites.len() < MAX_PROBLEMS {
@@ -202,7 +222,7 @@ pub fn check_stream<S: RecipientSource>(
     if summary.count == 0 {
         p.push(Problem::new("rcpts", "must list at least one recipient"));
     }
-    p.finish().map(|()| summary)
+    Ok(summary)
 }
 
 /// The rules on everything but the recipients: design ID, opcode, category.

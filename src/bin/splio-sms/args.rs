@@ -27,6 +27,8 @@ pub enum Command {
     Send(Box<SendArgs>),
     /// Check the same inputs without sending anything.
     Validate(Box<ValidateArgs>),
+    /// Show what each recipient will read and how many SMS it costs, sending nothing.
+    Preview(Box<PreviewArgs>),
     /// Run the local sandbox of the service in the foreground (Ctrl-C stops it).
     Sandbox(SandboxArgs),
 }
@@ -66,11 +68,9 @@ fn parse_delimiter(s: &str) -> Result<u8, String> {
     }
 }
 
+/// Who gets the message: --to recipients or a file, and how to read the file.
 #[derive(Args)]
-pub struct Inputs {
-    /// The design ID (9 letters or digits).
-    #[arg(long, short = 'm', value_name = "ID")]
-    pub message: String,
+pub struct RecipientArgs {
     /// A recipient's cellphone; repeat for more.
     #[arg(long = "to", value_name = "CELLPHONE", conflicts_with = "rcpts")]
     pub to: Vec<String>,
@@ -92,12 +92,56 @@ pub struct Inputs {
     /// Accept CSV quoted fields that run over line breaks (refused as unbalanced quotes otherwise).
     #[arg(long, requires = "rcpts")]
     pub allow_multiline: bool,
+}
+
+#[derive(Args)]
+pub struct Inputs {
+    /// The design ID (9 letters or digits).
+    #[arg(long, short = 'm', value_name = "ID")]
+    pub message: String,
+    #[command(flatten)]
+    pub recipients: RecipientArgs,
     /// The Splio operation code of the campaign.
     #[arg(long)]
     pub opcode: Option<String>,
     /// The Splio category of the campaign.
     #[arg(long)]
     pub category: Option<String>,
+}
+
+// `inputs.rcpts`, `inputs.to`, …: the recipient inputs read as the request's own.
+impl std::ops::Deref for Inputs {
+    type Target = RecipientArgs;
+
+    fn deref(&self) -> &RecipientArgs {
+        &self.recipients
+    }
+}
+
+/// `preview`: the design's text, rendered for each recipient.
+#[derive(Args)]
+pub struct PreviewArgs {
+    /// The design's text, with $firstname$-style placeholders.
+    #[arg(
+        long,
+        value_name = "TEXT",
+        required_unless_present = "text_file",
+        conflicts_with = "text_file"
+    )]
+    pub text: Option<String>,
+    /// A file holding the design's text (UTF-8).
+    #[arg(long, value_name = "FILE")]
+    pub text_file: Option<PathBuf>,
+    #[command(flatten)]
+    pub recipients: RecipientArgs,
+    #[command(flatten)]
+    pub settings: ValidationArgs,
+    /// How many recipients to show (the totals count them all).
+    #[arg(long, value_name = "N", default_value_t = 5)]
+    pub show: usize,
+    /// Print the contract's preview document (every recipient, streamed) instead.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Args)]

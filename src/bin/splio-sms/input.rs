@@ -13,7 +13,7 @@ use std::sync::mpsc;
 use serde::de::{Deserializer, SeqAccess, Visitor};
 use splio_sms::Recipient;
 
-use crate::args::{Format, Inputs, TextEncoding};
+use crate::args::{Format, RecipientArgs, TextEncoding};
 use crate::decode::{Lines, Text};
 use crate::table::{Layout, Table};
 use crate::Failure;
@@ -30,7 +30,7 @@ pub struct Reading {
 }
 
 impl Reading {
-    pub fn of(inputs: &Inputs) -> Reading {
+    pub fn of(inputs: &RecipientArgs) -> Reading {
         Reading {
             format: inputs.format,
             encoding: inputs.encoding.unwrap_or(TextEncoding::Utf8),

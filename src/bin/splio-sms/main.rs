@@ -5,6 +5,7 @@
 mod args;
 mod decode;
 mod input;
+mod preview;
 mod sandbox;
 mod send;
 mod settings;
@@ -90,6 +91,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         args::Command::Send(a) => send::send(*a),
         args::Command::Validate(a) => send::validate(*a),
+        args::Command::Preview(a) => preview::run(*a),
         args::Command::Sandbox(a) => sandbox::run(a),
     };
     match result {

@@ -14,7 +14,7 @@ use splio_sms::{
     SendResult, StreamSummary,
 };
 
-use crate::args::{Inputs, SendArgs, ValidateArgs};
+use crate::args::{Inputs, RecipientArgs, SendArgs, ValidateArgs};
 use crate::input::{Reading, Source};
 use crate::{describe, exit_code, report_code, Failure, OK, VALIDATION};
 
@@ -214,7 +214,7 @@ fn head(inputs: &Inputs) -> SendRequest {
 }
 
 /// The --to recipients, each with every --field.
-fn recipients(inputs: &Inputs) -> Result<Vec<Recipient>, Failure> {
+pub fn recipients(inputs: &RecipientArgs) -> Result<Vec<Recipient>, Failure> {
     let mut fields = Vec::new();
     for f in &inputs.fields {
         let Some((name, value)) = f.split_once('=') else {
@@ -349,7 +349,7 @@ fn write_report(path: &Path, document: &str) -> Result<(), Failure> {
         })
 }
 
-fn fail(e: &Error, source: Option<&Source>, as_json: bool) -> Result<u8, Failure> {
+pub fn fail(e: &Error, source: Option<&Source>, as_json: bool) -> Result<u8, Failure> {
     if as_json {
         println!("{}", e.to_json());
         return Ok(exit_code(e.kind()));
@@ -372,7 +372,7 @@ fn fail(e: &Error, source: Option<&Source>, as_json: bool) -> Result<u8, Failure
 }
 
 /// One line per problem, naming the file line where there is one.
-fn problem_lines(e: &Error, source: Option<&Source>) -> Vec<String> {
+pub fn problem_lines(e: &Error, source: Option<&Source>) -> Vec<String> {
     let index_of = |path: &str| -> Option<usize> {
         path.strip_prefix("rcpts[")?.split(']').next()?.parse().ok()
     };
