@@ -27,6 +27,9 @@ fn main() -> io::Result<()> {
 }
 
 fn run(op: &str, settings: &str, request: &str) -> Result<String, Error> {
+    if op == "preview" {
+        return splio_sms::preview_json(request).map(|p| p.to_json());
+    }
     if op == "validate" {
         let checked = if settings.trim().is_empty() {
             splio_sms::validate_json(request)

@@ -21,7 +21,9 @@ CASES_DIR = HERE / "cases"
 SETTINGS_TABLE = HERE / "settings.json"
 
 FACES = ("rust", "c", "python", "cli")
-OPS = ("send", "send_batch", "validate", "client_new")
+OPS = ("send", "send_batch", "validate", "client_new", "preview")
+# Operations that need no client (and so no credentials or sandbox URL).
+CLIENTLESS = ("validate", "preview")
 
 # The sandbox every face runs against. The key doubles as a leak detector:
 # no face may ever print it.
@@ -161,7 +163,7 @@ def prepare(case: Dict[str, Any], base_url: str) -> Call:
         settings_text = case["settings_text"]
     else:
         settings = dict(case.get("settings", {}))
-        if op != "validate":
+        if op not in CLIENTLESS:
             defaults = {"universe": SANDBOX_UNIVERSE, "key": SANDBOX_KEY, "base_url": base_url}
             for name in FILLED:
                 if name not in settings and name not in case.get("unset", []):
@@ -172,7 +174,11 @@ def prepare(case: Dict[str, Any], base_url: str) -> Call:
         request, request_text, has_request = None, case["request_text"], True
     elif "request" in case:
         request = case["request"]
-        request_text = json.dumps(request, ensure_ascii=False)
+        document = request
+        if op == "preview" and settings and isinstance(request, dict):
+            # A preview document carries its validation settings itself.
+            document = {**request, "settings": settings}
+        request_text = json.dumps(document, ensure_ascii=False)
         has_request = True
     else:
         request, request_text, has_request = None, "", False

@@ -29,6 +29,11 @@ int main(void) {
     while (read_line(&op, &op_cap)) {
         if (!read_line(&settings, &settings_cap) || !read_line(&request, &request_cap)) break;
         char *out = NULL;
+        if (strcmp(op, "preview") == 0) {
+            splio_status status = splio_preview(request, &out);
+            answer(status, out);
+            continue;
+        }
         if (strcmp(op, "validate") == 0) {
             /* The settings that change validation, when the case gives any. */
             splio_status status = settings[0] ? splio_validate_with(settings, request, &out)

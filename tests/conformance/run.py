@@ -79,7 +79,7 @@ class CommandFace:
         self.dir = Path(tempfile.mkdtemp(prefix="splio-conformance-"))
 
     def _settings_args(self, call: cf.Call) -> List[str]:
-        if call.op == "validate":
+        if call.op in cf.CLIENTLESS:
             if call.settings is None:
                 raise cf.Inexpressible("validate takes no settings file")
             args = []
@@ -108,6 +108,14 @@ class CommandFace:
         if call.op == "client_new":
             return ["--message", "0", "--to", "0"]
         req = call.request
+        if call.op == "preview":
+            if not isinstance(req, dict) or set(req) - {"text", "rcpts"} or not isinstance(req.get("text"), str):
+                raise cf.Inexpressible("preview takes --text and a recipients file")
+            if not isinstance(req.get("rcpts"), list):
+                raise cf.Inexpressible("a recipients file holds an array")
+            path = self.dir / "rcpts.json"
+            path.write_text(json.dumps(req["rcpts"], ensure_ascii=False), encoding="utf-8")
+            return [f"--text={req['text']}", "--rcpts", str(path)]
         if not isinstance(req, dict):
             raise cf.Inexpressible("the command takes a request as flags and a recipients file, not as JSON text")
         extra = set(req) - REQUEST_KEYS
@@ -133,7 +141,7 @@ class CommandFace:
         return args + ["--rcpts", str(path)]
 
     def __call__(self, call: cf.Call) -> cf.Observed:
-        command = "validate" if call.op == "validate" else "send"
+        command = call.op if call.op in cf.CLIENTLESS else "send"
         args = [self.exe, command, *self._settings_args(call), *self._request_args(call), "--json"]
         done = subprocess.run(args, capture_output=True, text=True, encoding="utf-8", env=cf.clean_env(), timeout=120)
         doc = None

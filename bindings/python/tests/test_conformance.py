@@ -79,6 +79,8 @@ def error_document(e: splio_sms.SplioError) -> Dict[str, Any]:
 
 def python_face(call: cf.Call) -> cf.Observed:
     settings = keywords(call)
+    if call.op == "preview":
+        return python_preview(call, settings)
     args, options = request_arguments(call) if call.has_request else ((), {})
     try:
         if call.op == "validate":
@@ -94,6 +96,25 @@ def python_face(call: cf.Call) -> cf.Observed:
         return cf.Observed(error_document(e), type(e).__name__, str(e))
     except Exception as e:  # what a user would see: the class and its text
         return cf.Observed(None, type(e).__name__, str(e))
+
+
+def python_preview(call: cf.Call, settings: Dict[str, Any]) -> cf.Observed:
+    req = call.request
+    if not isinstance(req, dict) or set(req) - {"text", "rcpts"} or "text" not in req or "rcpts" not in req:
+        raise cf.Inexpressible("a missing or unknown argument is refused by the interpreter")
+    try:
+        p = splio_sms.preview(req["text"], req["rcpts"], **settings)
+    except splio_sms.SplioError as e:
+        return cf.Observed(error_document(e), type(e).__name__, str(e))
+    except Exception as e:  # what a user would see: the class and its text
+        return cf.Observed(None, type(e).__name__, str(e))
+    fields = ("index", "cellphone", "text", "encoding", "units", "segments", "forcing_ucs2", "missing", "unused")
+    document = {
+        "status": "ok",
+        "recipients": [{f: getattr(r, f) for f in fields} for r in p.recipients],
+        "totals": {"recipients": p.total_recipients, "segments": p.total_segments, "gsm7": p.gsm7, "ucs2": p.ucs2},
+    }
+    return cf.Observed(document, "returned")
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
