@@ -6,7 +6,7 @@ mod common;
 use common::*;
 use serde_json::Value;
 use splio_sms::sandbox::{campaign_id, Sandbox, SandboxConfig};
-use splio_sms::ErrorKind;
+use splio_sms::{ErrorKind, Recipient, SendRequest};
 
 fn agent() -> ureq::Agent {
     ureq::Agent::config_builder()
@@ -255,4 +255,59 @@ fn fail_rate_one_answers_every_request_with_500() {
         .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::Server);
     assert!(sandbox.messages().is_empty());
+}
+
+#[test]
+fn a_design_with_its_text_is_rendered_recorded_and_charged_per_segment() {
+    let sandbox = Sandbox::start(
+        config()
+            .design_text(DESIGN, "Bonjour $firstname$, votre code: $c0$")
+            .credit(4),
+    )
+    .unwrap();
+    let client = client(&sandbox);
+    let long = "x".repeat(150);
+    let request = SendRequest::new(DESIGN)
+        .recipient(
+            Recipient::new("+33612345678")
+                .field("firstname", "Zoé")
+                .field("c0", "1234"),
+        )
+        .recipient(Recipient::new("+33612345679").field("firstname", "Łukasz"))
+        .recipient(Recipient::new("+33612345670").field("firstname", long.as_str()));
+    client.send(&request).unwrap();
+    let sms = &sandbox.messages()[0].sms;
+    assert_eq!(sms[0].text, "Bonjour Zoé, votre code: 1234");
+    assert_eq!((sms[0].encoding.as_str(), sms[0].segments), ("gsm7", 1));
+    assert_eq!(
+        (sms[1].encoding.as_str(), sms[1].text.as_str()),
+        ("ucs2", "Bonjour Łukasz, votre code: ")
+    );
+    assert_eq!(sms[2].segments, 2, "{} characters", sms[2].text.len());
+    // 1 + 1 + 2 segments: the credit of 4 is spent exactly.
+    assert_eq!(sandbox.stats().credit, Some(0));
+    let e = client.send(&one("+33612345678")).unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InsufficientCredit);
+}
+
+#[test]
+fn design_texts_can_be_given_over_http_and_other_designs_stay_unrendered() {
+    let sandbox = sandbox();
+    let (status, _) = control(
+        &sandbox,
+        "settings",
+        Some(r#"{"design_texts": {"TeXt00001": "Hi $firstname$"}}"#),
+    );
+    assert_eq!(status, 200);
+    let client = client(&sandbox);
+    client
+        .send(
+            &SendRequest::new("TeXt00001")
+                .recipient(Recipient::new("+33612345678").field("firstname", "Ann")),
+        )
+        .unwrap();
+    client.send(&one("+33612345678")).unwrap();
+    let messages = sandbox.messages();
+    assert_eq!(messages[0].sms[0].text, "Hi Ann");
+    assert!(messages[1].sms.is_empty());
 }

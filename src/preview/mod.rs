@@ -162,7 +162,8 @@ impl<'t> Template<'t> {
 
     /// The text for a recipient whose fields are `fields`, with the
     /// placeholders it has no value for.
-    fn fill<'f>(&self, fields: &[(&'f str, &'f str)]) -> (String, Vec<String>) {
+    #[doc(hidden)]
+    pub fn fill<'f>(&self, fields: &[(&'f str, &'f str)]) -> (String, Vec<String>) {
         let mut text = String::new();
         let mut missing = Vec::new();
         for p in &self.pieces {

@@ -34,7 +34,7 @@ impl Sandbox {
     fn new(
         universe: String,
         key: String,
-        designs: Vec<String>,
+        designs: Vec<(String, Option<String>)>,
         credit: Option<u64>,
         latency: f64,
         port: u16,
@@ -47,8 +47,11 @@ impl Sandbox {
             .port(port)
             .fail_rate(fail_rate)
             .errors_as_http_200(errors_as_http_200);
-        for d in designs {
-            config = config.design(d);
+        for (id, text) in designs {
+            config = match text {
+                Some(text) => config.design_text(id, text),
+                None => config.design(id),
+            };
         }
         if let Some(c) = credit {
             config = config.credit(c);

@@ -51,6 +51,9 @@ pub struct SandboxConfig {
     pub accounts: Vec<(String, String)>,
     /// Accepted design IDs; empty accepts any well-formed ID (9 letters or digits).
     pub designs: Vec<String>,
+    /// Designs that carry their text (`$firstname$` placeholders): the sandbox
+    /// renders each recipient's SMS, records it, and charges credit per segment.
+    pub design_texts: Vec<(String, String)>,
     /// SMS that can still be queued; `None` is unlimited.
     pub credit: Option<u64>,
     /// Added before every answer.
@@ -72,6 +75,7 @@ impl Default for SandboxConfig {
         SandboxConfig {
             accounts: vec![("sandbox".to_owned(), "sandbox-key".to_owned())],
             designs: Vec::new(),
+            design_texts: Vec::new(),
             credit: None,
             latency: Duration::ZERO,
             fail_rate: 0.0,
@@ -93,6 +97,15 @@ impl SandboxConfig {
     /// Accepts only the listed design IDs (call once per design).
     pub fn design(mut self, id: impl Into<String>) -> Self {
         self.designs.push(id.into());
+        self
+    }
+
+    /// Accepts design `id` carrying `text`: each recipient's SMS is rendered
+    /// and recorded (text, encoding, segments), and credit is spent per segment.
+    pub fn design_text(mut self, id: impl Into<String>, text: impl Into<String>) -> Self {
+        let id = id.into();
+        self.designs.push(id.clone());
+        self.design_texts.push((id, text.into()));
         self
     }
 
@@ -217,6 +230,23 @@ pub struct RecordedMessage {
     pub content_type: Option<String>,
     /// The names of the form fields, in the order received.
     pub field_order: Vec<String>,
+    /// For a design that carries its text: each recipient's SMS as rendered.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sms: Vec<RenderedSms>,
+}
+
+/// One recipient's SMS as the sandbox rendered it from the design's text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct RenderedSms {
+    /// The number it went to.
+    pub cellphone: String,
+    /// What the customer reads.
+    pub text: String,
+    /// `gsm7` or `ucs2`.
+    pub encoding: String,
+    /// SMS parts billed.
+    pub segments: usize,
 }
 
 /// Counters of a running sandbox.
@@ -250,6 +280,8 @@ struct Live {
     peak_in_flight: u64,
     messages: Vec<RecordedMessage>,
     faults: VecDeque<Fault>,
+    /// Design texts by ID (from the config, and changed over HTTP).
+    texts: std::collections::HashMap<String, String>,
 }
 
 impl State {
@@ -296,6 +328,7 @@ impl Sandbox {
                 peak_in_flight: 0,
                 messages: Vec::new(),
                 faults: VecDeque::new(),
+                texts: config.design_texts.iter().cloned().collect(),
             }),
             config,
         });

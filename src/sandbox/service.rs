@@ -8,7 +8,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-use super::{Fault, RecordedMessage, State, Stats};
+use super::{Fault, RecordedMessage, RenderedSms, State, Stats};
 
 /// A request as the server read it.
 pub(crate) struct Incoming<'a> {
@@ -75,6 +75,8 @@ struct LiveSettings {
     #[serde(default, deserialize_with = "some")]
     credit: Option<Option<u64>>,
     fail_rate: Option<f64>,
+    /// Design IDs with their text, added or replaced.
+    design_texts: Option<std::collections::HashMap<String, String>>,
 }
 
 /// Tells an explicit `null` (unlimited credit) from a missing field.
@@ -166,6 +168,9 @@ impl State {
                     if let Some(rate) = s.fail_rate {
                         live.fail_rate = rate;
                     }
+                    if let Some(texts) = s.design_texts {
+                        live.texts.extend(texts);
+                    }
                     drop(live);
                     Reply::json(200, json!(self.stats()))
                 }
@@ -256,9 +261,12 @@ impl State {
         if expected_key != key {
             return self.refuse("invalid key for this universe");
         }
+        let text = self.live().texts.get(message).cloned();
         let design_ok = message.len() == 9
             && message.bytes().all(|b| b.is_ascii_alphanumeric())
-            && (self.config.designs.is_empty() || self.config.designs.iter().any(|d| d == message));
+            && (self.config.designs.is_empty()
+                || text.is_some()
+                || self.config.designs.iter().any(|d| d == message));
         if !design_ok {
             return self.refuse("invalid message ID");
         }
@@ -279,16 +287,29 @@ impl State {
             .filter(|r| r["cellphone"].as_str().is_some_and(plausible_number))
             .count() as u64;
         let campaign = campaign_id(universe, message, today());
+        let sms = match text.as_deref().map(|t| render(t, &rcpts)).transpose() {
+            Ok(sms) => sms.unwrap_or_default(),
+            Err(why) => return self.refuse(&why),
+        };
+        // The provider bills per segment; without a text, one SMS each.
+        let cost = if text.is_some() {
+            sms.iter()
+                .filter(|s| plausible_number(&s.cellphone))
+                .map(|s| s.segments as u64)
+                .sum()
+        } else {
+            done
+        };
 
         let mut live = self.live();
         if let Some(credit) = live.credit {
-            if credit < done {
+            if credit < cost {
                 return Reply::json(
                     200,
                     json!({"status": "blocked", "message": "insufficient credit", "code": 200}),
                 );
             }
-            live.credit = Some(credit - done);
+            live.credit = Some(credit - cost);
         }
         let recorded = RecordedMessage {
             universe: universe.to_owned(),
@@ -301,6 +322,7 @@ impl State {
             user_agent: req.user_agent.clone(),
             content_type: req.content_type.clone(),
             field_order: fields.into_iter().map(|(n, _)| n).collect(),
+            sms,
         };
         if let Some(file) = &self.record {
             // One write per line, under a lock, so that lines never interleave.
@@ -379,6 +401,35 @@ pub fn campaign_id(universe: &str, design: &str, day: u64) -> String {
             c
         })
         .collect()
+}
+
+/// Each recipient's SMS from the design's `text`, as the core previews it.
+fn render(text: &str, rcpts: &[Value]) -> Result<Vec<RenderedSms>, String> {
+    let template = crate::Template::parse(text).map_err(|e| e.message().to_owned())?;
+    Ok(rcpts
+        .iter()
+        .map(|r| {
+            let fields: Vec<(&str, &str)> = r
+                .as_object()
+                .into_iter()
+                .flatten()
+                .filter(|(name, _)| *name != "cellphone")
+                .filter_map(|(name, v)| v.as_str().map(|v| (name.as_str(), v)))
+                .collect();
+            let (text, _) = template.fill(&fields);
+            let (encoding, _, segments, _) = crate::measure(&text);
+            RenderedSms {
+                cellphone: r["cellphone"].as_str().unwrap_or_default().to_owned(),
+                text,
+                encoding: match encoding {
+                    crate::Encoding::Gsm7 => "gsm7",
+                    _ => "ucs2",
+                }
+                .to_owned(),
+                segments,
+            }
+        })
+        .collect())
 }
 
 #[cfg(test)]

@@ -39,3 +39,15 @@ def test_the_wallets_placeholder_and_bad_numbers_are_refused_like_a_send():
         splio_sms.preview("hi", [{"cellphone": "0612345678"}])
     with pytest.raises(TypeError, match="not a setting that validation uses"):
         splio_sms.preview("hi", [{"cellphone": "+33612345678"}], timeout=5)  # type: ignore[call-arg]
+
+
+def test_a_users_own_test_can_assert_what_the_customer_reads():
+    from splio_sms.testing import Sandbox
+
+    with Sandbox(designs={"AbCdEf123": "Bonjour $firstname$ 😀"}, credit=3) as sandbox:
+        client = sandbox.client()
+        client.send("AbCdEf123", [{"cellphone": "+33612345678", "firstname": "Zoé"}])
+        assert sandbox.sms == [
+            {"cellphone": "+33612345678", "text": "Bonjour Zoé 😀", "encoding": "ucs2", "segments": 1}
+        ]
+        assert sandbox.stats["credit"] == 2

@@ -199,7 +199,9 @@ pub struct SandboxArgs {
     #[arg(long = "account", value_name = "UNIVERSE:KEY", value_parser = account)]
     pub accounts: Vec<(String, String)>,
     /// Accept only these design IDs (repeatable); default any well-formed ID.
-    #[arg(long = "design", value_name = "ID")]
+    /// ID="Hello $firstname$" gives the design its text: each SMS is rendered,
+    /// recorded and charged per segment.
+    #[arg(long = "design", value_name = "ID[=TEXT]")]
     pub designs: Vec<String>,
     /// SMS that can be queued before sends are blocked.
     #[arg(long)]

@@ -22,7 +22,10 @@ pub fn run(a: SandboxArgs) -> Result<u8, Failure> {
         config = config.account(universe, key);
     }
     for d in a.designs {
-        config = config.design(d);
+        config = match d.split_once('=') {
+            Some((id, text)) => config.design_text(id, text),
+            None => config.design(d),
+        };
     }
     if let Some(credit) = a.credit {
         config = config.credit(credit);

@@ -1,5 +1,5 @@
 import os
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 from typing_extensions import TypedDict, Unpack
 
@@ -155,7 +155,7 @@ class _Sandbox:
         *,
         universe: str,
         key: str,
-        designs: List[str],
+        designs: List[Tuple[str, Optional[str]]],
         credit: Optional[int],
         latency: float,
         port: int,

@@ -18,7 +18,7 @@ As a pytest fixture::
 
 from __future__ import annotations
 
-from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple, Union
 
 from . import Client
 from ._native import _Sandbox
@@ -35,7 +35,7 @@ class Sandbox:
         *,
         universe: str = "sandbox",
         key: str = "sandbox-key",
-        designs: Iterable[str] = (),
+        designs: Union[Iterable[str], Mapping[str, str]] = (),
         credit: Optional[int] = None,
         latency: float = 0.0,
         port: int = 0,
@@ -47,7 +47,13 @@ class Sandbox:
         self._native = _Sandbox(
             universe=universe,
             key=key,
-            designs=list(designs),
+            # A mapping gives designs their text: each SMS is then rendered,
+            # recorded with its text, encoding and segments, and charged per segment.
+            designs=(
+                [(d, t) for d, t in designs.items()]
+                if isinstance(designs, Mapping)
+                else [(d, None) for d in designs]
+            ),
             credit=credit,
             latency=latency,
             port=port,
@@ -71,8 +77,16 @@ class Sandbox:
 
     @property
     def messages(self) -> List[Dict[str, Any]]:
-        """Every accepted send: universe, message, rcpts, opcode, category, campaign_id, ..."""
+        """Every accepted send: universe, message, rcpts, opcode, category, campaign_id, ...;
+        for a design given with its text, ``sms``: each recipient's rendered
+        ``text``, ``encoding`` and ``segments``."""
         return self._native.messages()
+
+    @property
+    def sms(self) -> List[Dict[str, Any]]:
+        """Every SMS rendered from a design's text, in order: ``cellphone``,
+        ``text`` (what the customer reads), ``encoding``, ``segments``."""
+        return [s for m in self._native.messages() for s in m.get("sms", [])]
 
     @property
     def hits(self) -> int:
