@@ -98,8 +98,8 @@ pub use client::Client;
 pub use error::{Delivery, Error, ErrorKind, Problem, Result};
 pub use phone::{NumberCheck, Rewrite, METADATA_VERSION};
 pub use preview::{
-    measure, preview, preview_json, preview_stream, preview_with, Encoding, Preview, PreviewTotals,
-    RecipientPreview, Template,
+    measure, preview, preview_json, preview_stream, preview_with, Encoding, Guards, Preview,
+    PreviewTotals, RecipientPreview, Template,
 };
 pub use recipient::Recipient;
 pub use request::{RecipientSource, SendRequest};

@@ -612,3 +612,40 @@ fn preview_shows_each_recipients_text_and_cost_and_sends_nothing() {
     assert!(out.contains(r#""kind":"validation""#), "{out}");
     assert!(sandbox.messages().is_empty() && sandbox.hits() == 0);
 }
+
+#[test]
+fn send_with_the_designs_text_refuses_empty_placeholders_and_long_messages_before_sending() {
+    let dir = TempDir::new("guards");
+    let file = dir.file(
+        "g.csv",
+        "cellphone,firstname\n+33612345678,Zoé\n+33612345679,\n+33612345670,Łukasz\n",
+    );
+    let sandbox = sandbox();
+    let (code, _, err) = send(&sandbox, &file, &["--text", "Bonjour $firstname$"]);
+    assert_eq!(code, 3, "{err}");
+    assert!(
+        err.contains("line 3: rcpts[1]: no value for $firstname$, which the design's text uses"),
+        "{err}"
+    );
+    let long = format!("{} $firstname$", "a".repeat(65));
+    let (code, out, _) = validate(&sandbox, &file, &["--text", &long, "--max-segments", "1"]);
+    assert_eq!(code, 3, "{out}");
+    assert!(
+        out.contains("line 4: rcpts[2]: its SMS needs 2 parts (72 UCS-2 units"),
+        "{out}"
+    );
+    assert!(sandbox.messages().is_empty() && sandbox.hits() == 0);
+    let (code, _, err) = validate(&sandbox, &file, &["--max-segments", "1"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("--max-segments needs the design's text"),
+        "{err}"
+    );
+    let (code, _, err) = send(
+        &sandbox,
+        &file,
+        &["--text", "Bonjour!", "--max-segments", "1"],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(sent(&sandbox).len(), 3);
+}

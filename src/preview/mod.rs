@@ -387,6 +387,77 @@ pub fn preview_stream<S: RecipientSource>(
     Ok(totals)
 }
 
+/// What a send must not do, checked against the design's text before any
+/// byte leaves: leave a placeholder empty, or cost more than `max_segments`
+/// SMS for one recipient.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Guards {
+    /// The design's text (`$firstname$` placeholders): a recipient with no
+    /// value for one of them is refused.
+    pub text: Option<String>,
+    /// A recipient whose SMS needs more parts than this is refused.
+    pub max_segments: Option<usize>,
+}
+
+impl Guards {
+    /// Guards for the design's `text`.
+    pub fn text(mut self, text: impl Into<String>) -> Self {
+        self.text = Some(text.into());
+        self
+    }
+
+    /// At most `n` SMS parts per recipient (needs the text).
+    pub fn max_segments(mut self, n: usize) -> Self {
+        self.max_segments = Some(n);
+        self
+    }
+
+    /// Checks every recipient of `source` (read once, one in memory), naming
+    /// each one refused; `Ok` when there is no text to check against.
+    pub fn check_stream<S: RecipientSource>(
+        &self,
+        source: &S,
+        rules: impl Into<ValidationSettings>,
+    ) -> Result<()> {
+        let Some(text) = &self.text else {
+            return Ok(());
+        };
+        let mut p = Problems::default();
+        preview_stream(text, source, rules, |one| {
+            let at = format!("rcpts[{}]", one.index);
+            for name in &one.missing {
+                p.push(Problem::new(
+                    at.clone(),
+                    format!("no value for ${name}$, which the design's text uses"),
+                ));
+            }
+            if let Some(max) = self.max_segments.filter(|max| one.segments > *max) {
+                p.push(Problem::new(
+                    at.clone(),
+                    format!(
+                        "its SMS needs {} parts ({} {}), more than max_segments {max}",
+                        one.segments,
+                        one.units,
+                        if one.encoding == Encoding::Gsm7 {
+                            "GSM-7 septets"
+                        } else {
+                            "UCS-2 units"
+                        }
+                    ),
+                ));
+            }
+        })?;
+        p.finish()
+    }
+
+    /// [`Guards::check_stream`] for a request held in memory.
+    pub fn check(&self, request: &SendRequest, rules: impl Into<ValidationSettings>) -> Result<()> {
+        let rcpts = || Ok::<_, String>(request.rcpts.iter().cloned().map(Ok));
+        self.check_stream(&rcpts, rules)
+    }
+}
+
 /// [`preview_with`] with the default validation settings.
 pub fn preview(text: &str, request: &SendRequest) -> Result<Preview> {
     preview_with(text, request, ValidationSettings::default())

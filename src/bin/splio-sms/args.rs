@@ -107,6 +107,22 @@ pub struct Inputs {
     /// The Splio category of the campaign.
     #[arg(long)]
     pub category: Option<String>,
+    #[command(flatten)]
+    pub guard: GuardArgs,
+}
+
+/// Checks against the design's text before any byte leaves.
+#[derive(Args)]
+pub struct GuardArgs {
+    /// The design's text: refuse recipients left with an empty $placeholder$.
+    #[arg(long, value_name = "TEXT", conflicts_with = "text_file")]
+    pub text: Option<String>,
+    /// The design's text, from a file (UTF-8).
+    #[arg(long, value_name = "FILE")]
+    pub text_file: Option<PathBuf>,
+    /// Refuse recipients whose SMS needs more than N parts (needs --text or --text-file).
+    #[arg(long, value_name = "N")]
+    pub max_segments: Option<usize>,
 }
 
 // `inputs.rcpts`, `inputs.to`, …: the recipient inputs read as the request's own.

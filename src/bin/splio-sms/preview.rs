@@ -4,20 +4,47 @@
 use std::io::Write;
 
 use serde_json::json;
-use splio_sms::{preview_stream, Encoding, RecipientPreview};
+use splio_sms::{preview_stream, Encoding, Guards, RecipientPreview};
 
-use crate::args::PreviewArgs;
+use std::path::PathBuf;
+
+use crate::args::{GuardArgs, PreviewArgs};
 use crate::input::{Reading, Source};
 use crate::send::{fail, problem_lines, recipients};
 use crate::{Failure, OK, VALIDATION};
 
-pub fn run(a: PreviewArgs) -> Result<u8, Failure> {
-    let text = match (&a.text, &a.text_file) {
-        (Some(text), _) => text.clone(),
-        (None, Some(path)) => std::fs::read_to_string(path).map_err(|e| {
+/// The design's text from --text or --text-file, if given.
+fn design_text(text: &Option<String>, file: &Option<PathBuf>) -> Result<Option<String>, Failure> {
+    match (text, file) {
+        (Some(text), _) => Ok(Some(text.clone())),
+        (None, Some(path)) => std::fs::read_to_string(path).map(Some).map_err(|e| {
             Failure::usage(format!("cannot read the text file {}: {e}", path.display()))
-        })?,
-        (None, None) => return Err(Failure::usage("give --text or --text-file")),
+        }),
+        (None, None) => Ok(None),
+    }
+}
+
+/// The checks `send` and `validate` make against the design's text.
+pub fn guards(a: &GuardArgs) -> Result<Guards, Failure> {
+    let text = design_text(&a.text, &a.text_file)?;
+    if a.max_segments.is_some() && text.is_none() {
+        return Err(Failure::usage(
+            "--max-segments needs the design's text: give --text or --text-file",
+        ));
+    }
+    let mut guards = Guards::default();
+    if let Some(text) = text {
+        guards = guards.text(text);
+    }
+    if let Some(n) = a.max_segments {
+        guards = guards.max_segments(n);
+    }
+    Ok(guards)
+}
+
+pub fn run(a: PreviewArgs) -> Result<u8, Failure> {
+    let Some(text) = design_text(&a.text, &a.text_file)? else {
+        return Err(Failure::usage("give --text or --text-file"));
     };
     let rules = a.settings.validation()?;
     let mut out = std::io::stdout().lock();

@@ -23,6 +23,10 @@ pub fn send(a: SendArgs) -> Result<u8, Failure> {
     let head = head(&a.inputs);
     if a.inputs.rcpts.is_none() {
         let request = head.recipients(recipients(&a.inputs)?);
+        let guards = crate::preview::guards(&a.inputs.guard)?;
+        if let Err(e) = guards.check(&request, client.settings().validation()) {
+            return fail(&e, None, a.output.json);
+        }
         let outcome = client.send(&request);
         let document = match &outcome {
             Ok(r) => r.to_json(),
@@ -92,6 +96,10 @@ pub fn send(a: SendArgs) -> Result<u8, Failure> {
         }
     });
 
+    let guards = crate::preview::guards(&a.inputs.guard)?;
+    if let Err(e) = guards.check_stream(&reading, client.settings().validation()) {
+        return fail(&e, Some(&source), a.output.json);
+    }
     let outcome = client.send_stream(&head, &reading, &control);
     bar.finish_and_clear();
     let mut report = match outcome {
@@ -115,16 +123,21 @@ pub fn send(a: SendArgs) -> Result<u8, Failure> {
 
 pub fn validate(a: ValidateArgs) -> Result<u8, Failure> {
     let policy = a.settings.validation()?;
+    let guards = crate::preview::guards(&a.inputs.guard)?;
     let head = head(&a.inputs);
     let (outcome, source) = match &a.inputs.rcpts {
         None => {
             let given = recipients(&a.inputs)?;
             let reading = || Ok::<_, String>(given.clone().into_iter().map(Ok));
-            (check_stream(&head, &reading, policy), None)
+            let outcome = check_stream(&head, &reading, policy)
+                .and_then(|s| guards.check_stream(&reading, policy).map(|()| s));
+            (outcome, None)
         }
         Some(path) => {
             let source = Source::new(path, Reading::of(&a.inputs))?;
-            let outcome = check_stream(&head, &|| source.open(), policy);
+            let reading = || source.open();
+            let outcome = check_stream(&head, &reading, policy)
+                .and_then(|s| guards.check_stream(&reading, policy).map(|()| s));
             (outcome, Some(source))
         }
     };
