@@ -13,12 +13,14 @@
 
 mod boundary;
 mod client;
+mod logging;
 mod status;
 
 use std::ffi::{c_char, CStr, CString};
 use std::ptr;
 
 pub use client::*;
+pub use logging::*;
 pub use status::*;
 
 use crate::error::{Error, ErrorKind};
