@@ -338,9 +338,14 @@ impl ClientBuilder {
         for setting in SETTINGS {
             match std::env::var(setting.env) {
                 Ok(v) if !v.is_empty() => self.read_setting(setting, Face::Env, &Text(&v)),
-                Err(std::env::VarError::NotUnicode(_)) => self
-                    .problems
-                    .push(Problem::new(setting.env, "is not valid UTF-8")),
+                Err(std::env::VarError::NotUnicode(_)) => {
+                    // Given, and refused: not also "not set" or "empty".
+                    let at = position(setting);
+                    self.given[at] = true;
+                    self.settings.origin[at] = Face::Env;
+                    self.problems
+                        .push(Problem::new(setting.env, "is not valid UTF-8"));
+                }
                 _ => {}
             }
         }

@@ -11,6 +11,7 @@ from ._errors import (
     AuthenticationError,
     BadRequestError,
     InsufficientCreditError,
+    Interrupted,
     Problem,
     ProtocolError,
     RateLimitedError,
@@ -21,9 +22,11 @@ from ._errors import (
     ValidationError,
 )
 from ._native import BatchReport, Client, SendResult, __version__, validate
+from ._aio import AsyncClient
 
 __all__ = [
     "Client",
+    "AsyncClient",
     "SendResult",
     "BatchReport",
     "validate",
@@ -38,5 +41,6 @@ __all__ = [
     "TimeoutError",
     "TransportError",
     "ProtocolError",
+    "Interrupted",
     "__version__",
 ]
