@@ -46,7 +46,9 @@ pub(crate) fn run<T: Send + 'static>(
     }
     let (tx, rx) = mpsc::sync_channel(1);
     hand_over(Box::new(move || {
-        let _ = tx.send(job());
+        // A panic is the caller's to raise (PanicException, as in place);
+        // the helper lives on.
+        let _ = tx.send(std::panic::catch_unwind(std::panic::AssertUnwindSafe(job)));
     }));
     let mut rx = rx;
     loop {
@@ -54,7 +56,9 @@ pub(crate) fn run<T: Send + 'static>(
         let (got, back) = py.detach(move || (rx.recv_timeout(SLICE), rx));
         rx = back;
         match got {
-            Ok(done) => return Ok(Waited::Done(done)),
+            Ok(Ok(done)) => return Ok(Waited::Done(done)),
+            // Raised where the call was made, as a panic in place would be.
+            Ok(Err(panic)) => std::panic::resume_unwind(panic),
             Err(mpsc::RecvTimeoutError::Disconnected) => {
                 return Err(pyo3::exceptions::PyOSError::new_err(
                     "splio_sms: no thread could be started to run the call",
@@ -65,7 +69,7 @@ pub(crate) fn run<T: Send + 'static>(
         if let Err(raised) = py.check_signals() {
             return Ok(Waited::Interrupted {
                 raised,
-                finished: rx.try_recv().ok(),
+                finished: rx.try_recv().ok().and_then(Result::ok),
             });
         }
     }
