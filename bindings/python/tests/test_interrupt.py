@@ -147,3 +147,17 @@ def test_ctrl_c_during_a_batch_carries_the_report_of_every_recipient():
     # The two pieces in flight may be queued; none started after the signal.
     assert report["unknown"] and len(report["unknown"]) <= 2
     assert got["hits"] == accepted + len(report["unknown"])
+
+
+def test_a_ctrl_c_while_the_exception_is_made_stays_a_keyboard_interrupt(sandbox, monkeypatch):
+    # What a SIGINT landing while splio_sms._errors builds the exception does.
+    from splio_sms import _errors
+
+    def interrupted_init(self, *args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(_errors.ServerError, "__init__", interrupted_init)
+    sandbox.fail_next(500)
+    with pytest.raises(KeyboardInterrupt) as info:
+        sandbox.client().send("AbCdEf123", [{"cellphone": "+33612345678"}])
+    assert type(info.value) is KeyboardInterrupt
