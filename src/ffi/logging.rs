@@ -49,6 +49,7 @@ pub type splio_log_callback = Option<
 struct Sink {
     callback: unsafe extern "C" fn(splio_log_level, *const c_char, *mut c_void),
     user_data: *mut c_void,
+    level: LevelFilter,
 }
 
 // SAFETY: the caller of splio_set_log_callback promises that the callback
@@ -78,7 +79,8 @@ impl Log for CLogger {
         // Read-locked for the call, so that a change of callback waits for
         // the calls under way and the old one is never called after it.
         let sink = SINK.read().unwrap_or_else(|p| p.into_inner());
-        if let Some(sink) = sink.as_ref() {
+        // The level again, under the lock: the callback may have just changed.
+        if let Some(sink) = sink.as_ref().filter(|s| record.level() <= s.level) {
             let level = match record.level() {
                 log::Level::Error => splio_log_level::SPLIO_LOG_ERROR,
                 log::Level::Warn => splio_log_level::SPLIO_LOG_WARN,
@@ -135,7 +137,11 @@ pub unsafe extern "C" fn splio_set_log_callback(
             _ => return 0,
         };
         let sink = match callback {
-            Some(callback) if filter != LevelFilter::Off => Some(Sink { callback, user_data }),
+            Some(callback) if filter != LevelFilter::Off => Some(Sink {
+                callback,
+                user_data,
+                level: filter,
+            }),
             _ => None,
         };
         if sink.is_some() && !*INSTALLED.get_or_init(|| log::set_logger(&LOGGER).is_ok()) {
