@@ -20,7 +20,7 @@ RELEASE := $(TARGET_DIR)/release
 VENV := $(TARGET_DIR)/venv
 PYTHON := $(VENV)/bin/python
 
-.PHONY: test-conformance target-dir fuzz python-install soak bench-cli bench-python wheel test-python bench-loop all test test-rust test-c lint lib sandbox-bin header install bench quickstart clean
+.PHONY: bench-python-async test-conformance target-dir fuzz python-install soak bench-cli bench-python wheel test-python bench-loop all test test-rust test-c lint lib sandbox-bin header install bench quickstart clean
 
 all: lib examples/c/send
 
@@ -101,6 +101,11 @@ bench-loop: sandbox-bin examples/c/send_loop
 # Sequential sends/s from Python beside requests.Session, against one sandbox.
 bench-python: test-python sandbox-bin
 	$(PYTHON) bench/python_vs_requests.py
+
+# 200 concurrent sends through one AsyncClient against a sandbox adding 200 ms,
+# for several pool sizes; what Ctrl-C handling and logging cost a send.
+bench-python-async: python-install sandbox-bin
+	$(PYTHON) bench/python_async.py
 
 # Peak memory and time of the command for 10k, 100k and 1M CSV recipients.
 bench-cli:

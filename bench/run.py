@@ -7,6 +7,7 @@ of ROUNDS rounds (contenders interleaved within a round); the table goes to
 stdout and to BENCHMARKS.md.
 """
 
+import json
 import os
 import pathlib
 import platform
@@ -177,6 +178,12 @@ def main():
             add("batch 100k: peak RSS MiB", rss)
     finally:
         sandbox.kill()
+    print("Python: 200 concurrent AsyncClient sends (+200 ms), Ctrl-C and logging costs", flush=True)
+    for _ in range(ROUNDS):
+        out = subprocess.run([str(PY), str(ROOT / "bench" / "python_async.py")], capture_output=True,
+                             text=True, check=True, env=dict(os.environ, ROUNDS="1")).stdout
+        for name, value in json.loads(out.strip().splitlines()[-1]).items():
+            add(f"python {name}", value)
     print("client-side cost of one 1,000-recipient send (criterion)", flush=True)
     add("client side, 1,000 recipients: µs", client_side_us())
 
@@ -203,6 +210,14 @@ def main():
     b = med["batch 100k: seconds"]
     rows.append(("send_batch 100,000 (1,000 × 100, 4 in flight, +50 ms)", f"{b:.2f} s",
                  f"ideal {ideal:.2f} s: {b / ideal:.2f}× (target ≤ 1.20); peak RSS {med['batch 100k: peak RSS MiB']:.0f} MiB"))
+    for pool in (4, 16, 64):
+        took, ideal = med[f"python async_{pool}"], -(-200 // pool) * 0.2
+        rows.append((f"200 concurrent AsyncClient sends, concurrency={pool}, +200 ms", f"{took:.2f} s",
+                     f"ceil(200/{pool}) × 200 ms = {ideal:.2f} s: {took / ideal:.2f}×"))
+    main_, other = med["python main_thread"], med["python other_thread"]
+    rows.append(("Python sends on the main thread (Ctrl-C honoured)", f"{main_:,.0f} sends/s",
+                 f"{(1 / main_ - 1 / other) * 1e6:+.1f} µs a send beside another thread ({other:,.0f} sends/s)"))
+    rows.append(("Python logging off: level check per call", f"{med['python level_check_us']:.2f} µs", ""))
     rows.append(("client side of one 1,000-recipient send", f"{med['client side, 1,000 recipients: µs']:,.0f} µs",
                  "read JSON + validate + encode"))
 

@@ -88,6 +88,39 @@ typedef enum splio_status {
 } splio_status;
 
 /**
+ * How much the log callback hears; each level includes those above it.
+ * Records are about one send attempt (`SPLIO_LOG_DEBUG`), a retry
+ * (`SPLIO_LOG_WARN`), or a final outcome (`SPLIO_LOG_INFO` when sent,
+ * `SPLIO_LOG_WARN` when not).
+ */
+typedef enum splio_log_level {
+  /**
+   * No record (removes the callback).
+   */
+  SPLIO_LOG_OFF = 0,
+  /**
+   * Errors.
+   */
+  SPLIO_LOG_ERROR = 1,
+  /**
+   * Retries, and sends that failed.
+   */
+  SPLIO_LOG_WARN = 2,
+  /**
+   * Sends accepted by the service.
+   */
+  SPLIO_LOG_INFO = 3,
+  /**
+   * Every attempt: URL, attempt number, recipients, elapsed time.
+   */
+  SPLIO_LOG_DEBUG = 4,
+  /**
+   * Everything.
+   */
+  SPLIO_LOG_TRACE = 5,
+} splio_log_level;
+
+/**
  * A client for one universe: its settings, key and connection pool.
  *
  * Underneath it is a Rust `splio_sms::Client` behind a pointer from
@@ -97,6 +130,15 @@ typedef enum splio_status {
  * client. C sees only this forward declaration.
  */
 typedef struct splio_client splio_client;
+
+/**
+ * Receives one log record: its level, its text (UTF-8, NUL-terminated,
+ * valid only during the call: copy it to keep it), and the `user_data`
+ * given to `splio_set_log_callback`. Called on the thread that sends (a
+ * batch's pieces: several threads at once); must not call
+ * `splio_set_log_callback`.
+ */
+typedef void (*splio_log_callback)(enum splio_log_level level, const char *message, void *user_data);
 
 #ifdef __cplusplus
 extern "C" {
@@ -222,6 +264,31 @@ void splio_client_free(struct splio_client *client);
  * `s` is NULL or a string from this library's `out_json`, not yet freed.
  */
 void splio_string_free(char *s);
+
+/**
+ * Sends the library's log records at `level` and above to `callback`, with
+ * `user_data` passed back as given: one record per send attempt
+ * (`SPLIO_LOG_DEBUG`: URL, attempt number, recipients, elapsed time), per
+ * retry (`SPLIO_LOG_WARN`: why, and the wait), per final outcome
+ * (`SPLIO_LOG_INFO` when sent, `SPLIO_LOG_WARN` when not). Records never
+ * hold the API key; phone numbers are masked (`+336****5678`) unless the
+ * client's `log_full_numbers` setting is true.
+ *
+ * `SPLIO_LOG_OFF` or a NULL `callback` removes the callback. Thread-safe,
+ * and may be called at any time: when it returns, calls to the previous
+ * callback have ended and it is never called again (so its `user_data`
+ * may be released). The callback is called on the sending threads, several
+ * at once during a batch; it must not call `splio_set_log_callback`.
+ *
+ * Returns 1, or 0 when `level` is not a `splio_log_level` or when the
+ * process's Rust `log` facade already has another logger (a Rust program
+ * linking this library statically).
+ *
+ * # Safety
+ * `callback` is NULL or a function that may be called from any thread
+ * with `user_data`, until a later call of this function has returned.
+ */
+int splio_set_log_callback(splio_log_level level, splio_log_callback callback, void *user_data);
 
 /**
  * Previews a design's text for each recipient, without sending anything

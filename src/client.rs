@@ -8,9 +8,10 @@ use std::sync::Arc;
 
 use crate::answer::SendResult;
 use crate::batch::{self, BatchControl, BatchReport};
+use crate::cancel::{CallState, Cancel};
 use crate::error::Result;
 use crate::request::{RecipientSource, SendRequest};
-use crate::sender::Sender;
+use crate::sender::{Call, Sender};
 use crate::settings::{ClientBuilder, Settings};
 use crate::validation;
 use crate::wire::{self, Credentials};
@@ -89,9 +90,36 @@ impl Client {
     pub fn send(&self, request: &SendRequest) -> Result<SendResult> {
         let v = validation::check(request, &self.inner.settings.validation())?;
         let body = wire::encode_body(&self.inner.credentials, &v, &v.rcpts);
-        let mut result = self.inner.sender.deliver(&body)?;
+        let mut result = self.inner.sender.deliver(&body, v.rcpts.len())?;
         result.dropped_duplicates = v.dropped.len();
         Ok(result)
+    }
+
+    /// [`send`](Client::send) that `cancel` may stop between attempts and
+    /// whose `state` another thread may read; `None` when cancelled before
+    /// the first attempt (nothing left).
+    #[cfg_attr(not(feature = "python"), allow(dead_code))]
+    pub(crate) fn send_watched(
+        &self,
+        request: &SendRequest,
+        cancel: &Cancel,
+        state: &CallState,
+    ) -> Option<Result<SendResult>> {
+        let v = match validation::check(request, &self.inner.settings.validation()) {
+            Ok(v) => v,
+            Err(e) => return Some(Err(e)),
+        };
+        let body = wire::encode_body(&self.inner.credentials, &v, &v.rcpts);
+        let call = Call {
+            recipients: v.rcpts.len(),
+            cancel: Some(cancel),
+            state: Some(state),
+        };
+        let outcome = self.inner.sender.deliver_unless_cancelled(&body, &call)?;
+        Some(outcome.map(|mut result| {
+            result.dropped_duplicates = v.dropped.len();
+            result
+        }))
     }
 
     /// Validation and encoding alone, as [`send`](Client::send) does them (for benchmarks).
@@ -110,7 +138,25 @@ impl Client {
     /// report; `Err` means nothing was sent (the request did not validate).
     pub fn send_batch(&self, request: &SendRequest) -> Result<BatchReport> {
         let i = &*self.inner;
-        batch::send(&i.sender, &i.settings, &i.credentials, request)
+        batch::send(&i.sender, &i.settings, &i.credentials, request, None)
+    }
+
+    /// [`send_batch`](Client::send_batch) that `control` can cancel from
+    /// another thread (no new piece starts; pieces waiting to retry stop
+    /// waiting) and that reports progress.
+    pub fn send_batch_with(
+        &self,
+        request: &SendRequest,
+        control: &BatchControl,
+    ) -> Result<BatchReport> {
+        let i = &*self.inner;
+        batch::send(
+            &i.sender,
+            &i.settings,
+            &i.credentials,
+            request,
+            Some(control),
+        )
     }
 
     /// [`send_batch`](Client::send_batch) for the contract's request JSON.

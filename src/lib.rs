@@ -67,12 +67,14 @@
 #![warn(missing_docs)]
 
 // The layers import only downward (tests/layers.rs holds them to it):
-// error, redact → settings → recipient, request → validation → wire →
-// transport → answer → sender → batch → client, then the faces.
+// error, redact → cancel → settings → recipient, request → validation → wire →
+// transport → answer → logs → sender → batch → client, then the faces.
 mod answer;
 mod batch;
+mod cancel;
 mod client;
 mod error;
+mod logs;
 mod phone;
 mod preview;
 mod recipient;

@@ -1,13 +1,16 @@
 //! The attempt loop: one encoded request sent over the transport until it is
 //! answered or the retry policy says stop. The whole policy — what is
-//! transient, how long to wait, when delivery becomes unknown — is here.
+//! transient, how long to wait, when delivery becomes unknown — is here, and
+//! so are the log records of each attempt, retry and outcome (`logs.rs`).
 #![forbid(unsafe_code)]
 
 use std::hash::BuildHasher;
 use std::time::{Duration, Instant};
 
 use crate::answer::{self, SendResult};
+use crate::cancel::{CallState, Cancel};
 use crate::error::{Delivery, Error, ErrorKind, Result};
+use crate::logs::{self, Subject};
 use crate::settings::Settings;
 use crate::transport::Transport;
 
@@ -30,6 +33,16 @@ pub(crate) struct Sender {
     policy: RetryPolicy,
     /// Kept only to scrub it from any text that leaves.
     key: String,
+    /// `log_full_numbers`: records show numbers whole.
+    full_numbers: bool,
+}
+
+/// One request to deliver: its recipients (for the logs), and optionally a
+/// cancel switch and a state that another thread may read.
+pub(crate) struct Call<'a> {
+    pub recipients: usize,
+    pub cancel: Option<&'a Cancel>,
+    pub state: Option<&'a CallState>,
 }
 
 impl Sender {
@@ -42,6 +55,7 @@ impl Sender {
                 retry_unknown: settings.retry_unknown,
             },
             key: settings.key.clone(),
+            full_numbers: settings.log_full_numbers,
         })
     }
 
@@ -49,35 +63,79 @@ impl Sender {
         self.transport.url()
     }
 
-    /// Sends one encoded body, retrying what the policy allows.
-    pub fn deliver(&self, body: &[u8]) -> Result<SendResult> {
+    /// Sends one encoded body to `recipients`, retrying what the policy allows.
+    pub fn deliver(&self, body: &[u8], recipients: usize) -> Result<SendResult> {
+        let call = Call {
+            recipients,
+            cancel: None,
+            state: None,
+        };
+        // Without a cancel switch the first attempt always starts.
+        self.deliver_unless_cancelled(body, &call)
+            .unwrap_or_else(|| {
+                Err(Error::internal(
+                    "a send without a cancel switch was cancelled",
+                ))
+            })
+    }
+
+    /// [`deliver`](Sender::deliver) for a call that may be cancelled: `None`
+    /// when it was cancelled before its first attempt (nothing left). A
+    /// cancel during a wait for a retry ends the call with the last error.
+    pub fn deliver_unless_cancelled(
+        &self,
+        body: &[u8],
+        call: &Call<'_>,
+    ) -> Option<Result<SendResult>> {
+        let own = CallState::default();
+        let state = call.state.unwrap_or(&own);
+        let no_cancel = Cancel::default();
+        let cancel = call.cancel.unwrap_or(&no_cancel);
+        let subject = Subject {
+            url: self.transport.url(),
+            body,
+            recipients: call.recipients,
+            full_numbers: self.full_numbers,
+        };
+        let began = Instant::now();
+        if !cancel.enter(state) {
+            return None;
+        }
         let mut attempts = 0;
         let mut ever_unknown = false;
         loop {
             attempts += 1;
+            let at = Instant::now();
             let outcome = self
                 .transport
                 .attempt(body)
-                .and_then(|answer| answer::read(&answer, self.transport.url()));
+                .and_then(|answer| answer::read(&answer, self.transport.url()))
+                .map_err(|e| e.redact(&self.key));
+            state.ended(outcome.as_ref().err());
+            logs::attempt(&subject, attempts, &outcome, at.elapsed());
             let mut error = match outcome {
                 Ok(mut result) => {
                     result.attempts = attempts;
-                    return Ok(result);
+                    logs::sent(&subject, &result, began.elapsed());
+                    return Some(Ok(result));
                 }
                 Err(e) => e,
             };
             ever_unknown |= error.delivery() == Delivery::Unknown;
-            match self.policy.wait(&error, attempts) {
-                Some(wait) => std::thread::sleep(wait),
-                None => {
-                    error.set_attempts(attempts);
-                    if ever_unknown {
-                        // An earlier attempt may have queued the SMS.
-                        error = error.with_delivery(Delivery::Unknown);
-                    }
-                    return Err(error.redact(&self.key));
+            let wait = self.policy.wait(&error, attempts);
+            if let Some(wait) = wait {
+                logs::retry(&subject, attempts, &error, wait);
+                if cancel.wait_then_enter(wait, state) {
+                    continue;
                 }
             }
+            error.set_attempts(attempts);
+            if ever_unknown {
+                // An earlier attempt may have queued the SMS.
+                error = error.with_delivery(Delivery::Unknown);
+            }
+            logs::failed(&subject, &error, began.elapsed(), wait.is_some());
+            return Some(Err(error));
         }
     }
 }

@@ -7,13 +7,19 @@
 //! end of ureq's chain wraps every connection and notes, per thread, when a
 //! request byte is transmitted. ureq's blocking calls run on the caller's
 //! thread, so the note read after a call is that call's.
+//!
+//! After `fork()` (gunicorn `--preload`, Celery prefork, `multiprocessing`)
+//! a child holds copies of the parent's pooled sockets: two processes
+//! writing requests on one connection and reading each other's answers. The
+//! pool remembers the process that made it, and a child makes its own on
+//! its first attempt; the parent's is left as it was.
 #![forbid(unsafe_code)]
 
 use std::cell::Cell;
 use std::collections::HashMap;
 use std::fmt;
 use std::io;
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
@@ -54,9 +60,17 @@ thread_local! {
 
 /// The HTTP side of a client: its agent (connection pool, TLS, proxy) and target.
 pub(crate) struct Transport {
-    agent: Agent,
+    pool: Mutex<Pool>,
+    /// What a child process's own agent is made from.
+    config: ureq::config::Config,
     url: String,
     method: Method,
+}
+
+/// An agent and the process whose sockets its pool holds.
+struct Pool {
+    pid: u32,
+    agent: Agent,
 }
 
 impl fmt::Debug for Transport {
@@ -90,12 +104,36 @@ impl Transport {
             })?;
             config = config.proxy(Some(proxy));
         }
-        let connector = DefaultConnector::new().chain(WriteWitness);
+        let config = config.build();
         Ok(Transport {
-            agent: Agent::with_parts(config.build(), connector, CachingResolver::default()),
+            pool: Mutex::new(Pool {
+                pid: std::process::id(),
+                agent: agent(config.clone()),
+            }),
+            config,
             url: b.url(),
             method: b.method,
         })
+    }
+
+    /// This process's agent: a child after `fork()` makes its own the first
+    /// time. Dropping the parent's copy in the child closes only the child's
+    /// descriptors (nothing is written on them), so the parent's connections
+    /// stay as they were. One `getpid` per attempt.
+    fn agent(&self) -> Agent {
+        let pid = std::process::id();
+        let mut pool = self.lock();
+        if pool.pid != pid {
+            *pool = Pool {
+                pid,
+                agent: agent(self.config.clone()),
+            };
+        }
+        pool.agent.clone()
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Pool> {
+        self.pool.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     pub fn url(&self) -> &str {
@@ -105,9 +143,10 @@ impl Transport {
     /// Sends `body` once and reads the whole answer (up to [`MAX_BODY`]).
     pub fn attempt(&self, body: &[u8]) -> Result<Answer> {
         WROTE.with(|w| w.set(false));
+        let agent = self.agent();
         let request = match self.method {
-            Method::Put => self.agent.put(&self.url),
-            Method::Post => self.agent.post(&self.url),
+            Method::Put => agent.put(&self.url),
+            Method::Post => agent.post(&self.url),
         };
         let sent = request.header("Content-Type", CONTENT_TYPE).send(body);
         let wrote = WROTE.with(Cell::get);
@@ -190,6 +229,12 @@ impl Transport {
         };
         Error::new(kind, delivery, message)
     }
+}
+
+/// An agent (connection pool) whose connections note when a request is written.
+fn agent(config: ureq::config::Config) -> Agent {
+    let connector = DefaultConnector::new().chain(WriteWitness);
+    Agent::with_parts(config, connector, CachingResolver::default())
 }
 
 /// A TLS failure; one about the certificate will not pass by retrying.

@@ -8,6 +8,7 @@ use std::path::Path;
 const LAYERS: &[&str] = &[
     "redact",
     "error",
+    "cancel",
     "phone",
     "settings",
     "recipient",
@@ -17,6 +18,7 @@ const LAYERS: &[&str] = &[
     "wire",
     "transport",
     "answer",
+    "logs",
     "sender",
     "batch",
     "client",

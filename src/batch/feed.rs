@@ -53,6 +53,16 @@ impl<'a> SliceFeeder<'a> {
     }
 }
 
+impl SliceFeeder<'_> {
+    /// Every piece's recipients, in order, before any is handed out.
+    pub fn plan(&self) -> Vec<Vec<usize>> {
+        self.pieces
+            .iter()
+            .map(|p| p.iter().map(|r| r.index).collect())
+            .collect()
+    }
+}
+
 impl Feeder for SliceFeeder<'_> {
     fn next(&self, encode: bool) -> Option<Piece> {
         let seq = self.next.fetch_add(1, Ordering::Relaxed);

@@ -5,6 +5,7 @@
 #![forbid(unsafe_code)]
 
 mod feed;
+mod ledger;
 mod pool;
 mod report;
 
@@ -18,17 +19,23 @@ use crate::settings::Settings;
 use crate::validation::{self, validate_stream, Validated};
 use crate::wire::Credentials;
 
-/// Validates `request` whole, then sends it in pieces.
+/// Validates `request` whole, then sends it in pieces; `control` may cancel,
+/// and can tell the report at any moment.
 pub(crate) fn send(
     sender: &Sender,
     settings: &Settings,
     credentials: &Credentials,
     request: &SendRequest,
+    control: Option<&BatchControl>,
 ) -> Result<BatchReport> {
     let v = validation::check(request, &settings.validation())?;
     let feeder = feed::SliceFeeder::new(&v, settings.batch_size(), credentials);
     let workers = workers(settings, v.rcpts.len());
-    Ok(pool::run(sender, &feeder, workers, v.rcpts.len(), None))
+    if let Some(c) = control {
+        c.ledger
+            .plan(feeder.plan(), v.dropped.clone(), sender.url());
+    }
+    Ok(pool::run(sender, &feeder, workers, v.rcpts.len(), control))
 }
 
 /// Validates every recipient of `source`, then reads it again to send.

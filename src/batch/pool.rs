@@ -3,20 +3,23 @@
 //! fail every later piece (auth, credit) stops new pieces from leaving.
 #![forbid(unsafe_code)]
 
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, OnceLock};
 
 use super::feed::{Feeder, Piece};
+use super::ledger::Ledger;
 use super::report::BatchReport;
 use crate::answer::SendResult;
+use crate::cancel::Cancel;
 use crate::error::{Delivery, Error, ErrorKind, Result};
-use crate::sender::Sender;
+use crate::sender::{Call, Sender};
 
 /// Steers a running batch from another thread: stop starting pieces (the
 /// ones in flight finish), and hear about progress.
 #[derive(Default)]
 pub struct BatchControl {
-    cancelled: AtomicBool,
+    pub(crate) cancel: Cancel,
+    /// Kept for a request held in memory: its report at any moment.
+    pub(crate) ledger: Ledger,
     #[allow(clippy::type_complexity)]
     progress: Option<Box<dyn Fn(&Progress) + Send + Sync>>,
 }
@@ -33,14 +36,24 @@ impl BatchControl {
         self
     }
 
-    /// Starts no new piece; pieces in flight finish and are reported.
+    /// Starts no new piece; pieces in flight finish and are reported, and
+    /// a piece waiting to retry stops waiting and ends with its last error.
     pub fn cancel(&self) {
-        self.cancelled.store(true, Ordering::SeqCst);
+        self.cancel.cancel();
     }
 
     /// Whether [`cancel`](BatchControl::cancel) was called.
     pub fn is_cancelled(&self) -> bool {
-        self.cancelled.load(Ordering::SeqCst)
+        self.cancel.is_cancelled()
+    }
+
+    /// The report as things stand, for a caller who stops waiting (marked
+    /// interrupted): finished pieces with their outcomes, a piece whose
+    /// request may be written as `unknown`, a piece waiting to retry with its
+    /// last error, pieces not started as `not_sent`. `None` unless the batch
+    /// is a request held in memory ([`crate::Client::send_batch_with`]) and has started.
+    pub fn report_so_far(&self) -> Option<BatchReport> {
+        self.ledger.report()
     }
 }
 
@@ -81,6 +94,8 @@ pub(crate) fn run(
     });
     let halted: OnceLock<Error> = OnceLock::new();
     let cancelled = || control.is_some_and(BatchControl::is_cancelled);
+    // Pieces handed out but cancelled before their first attempt.
+    let unsent: Mutex<Vec<usize>> = Mutex::new(Vec::new());
 
     let work = || {
         while !cancelled() {
@@ -89,9 +104,19 @@ pub(crate) fn run(
                 break;
             };
             let outcome = match piece.body.take() {
-                Some(body) => sender.deliver(&body),
+                Some(body) => match send_piece(sender, &body, &piece, control) {
+                    Some(outcome) => outcome,
+                    None => {
+                        let mut unsent = unsent.lock().unwrap_or_else(|p| p.into_inner());
+                        unsent.extend(&piece.indexes);
+                        break;
+                    }
+                },
                 None => Err(skipped(halt)),
             };
+            if let Some(c) = control {
+                c.ledger.finished(piece.seq, &outcome);
+            }
             if let Err(e) = &outcome {
                 // The same key or credit would fail every later piece too.
                 if matches!(e.kind(), ErrorKind::Auth | ErrorKind::InsufficientCredit) {
@@ -128,7 +153,9 @@ pub(crate) fn run(
     let interrupted = cancelled();
     // Read what was never handed out first: doing so may drop more repeats.
     let rest = if interrupted {
-        feeder.rest()
+        let mut rest = feeder.rest();
+        rest.extend(unsent.into_inner().unwrap_or_else(|p| p.into_inner()));
+        rest
     } else {
         Vec::new()
     };
@@ -139,6 +166,23 @@ pub(crate) fn run(
         feeder.dropped(),
         interrupted,
     )
+}
+
+/// Sends one piece, its state kept in the control's ledger; `None` when the
+/// batch was cancelled before the piece's first attempt.
+fn send_piece(
+    sender: &Sender,
+    body: &[u8],
+    piece: &Piece,
+    control: Option<&BatchControl>,
+) -> Option<Result<SendResult>> {
+    let state = control.and_then(|c| c.ledger.started(piece.seq));
+    let call = Call {
+        recipients: piece.indexes.len(),
+        cancel: control.map(|c| &c.cancel),
+        state: state.as_deref(),
+    };
+    sender.deliver_unless_cancelled(body, &call)
 }
 
 fn skipped(cause: Option<&Error>) -> Error {

@@ -13,6 +13,7 @@
 
 mod boundary;
 mod client;
+mod logging;
 mod preview;
 mod status;
 
@@ -20,6 +21,7 @@ use std::ffi::{c_char, CStr, CString};
 use std::ptr;
 
 pub use client::*;
+pub use logging::*;
 pub use preview::*;
 pub use status::*;
 

@@ -3,12 +3,19 @@
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
+use std::sync::Arc;
+
 use super::convert;
 use super::errors;
+use super::interrupted;
+use super::logging;
 use super::results::{BatchReport, SendResult};
+use super::runner::{self, Waited};
 use super::settings::{self, PyInput};
+use crate::cancel::{CallState, Cancel};
 use crate::error::ErrorKind;
 use crate::settings::{ClientBuilder, Face};
+use crate::BatchControl;
 
 /// Sends Trigger SMS for one universe (the full text, with every setting,
 /// is made from the core's table when the module loads).
@@ -59,7 +66,9 @@ impl Client {
         self.inner.url()
     }
 
-    /// Validates and sends one request; returns a `SendResult` or raises a `SplioError`.
+    /// Validates and sends one request; returns a `SendResult` or raises a
+    /// `SplioError`. Ctrl-C ends the wait at once with `splio_sms.Interrupted`
+    /// (a `KeyboardInterrupt`) saying whether the request may have been queued.
     #[pyo3(signature = (message, rcpts, *, opcode = None, category = None))]
     fn send(
         &self,
@@ -70,12 +79,32 @@ impl Client {
         category: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<SendResult> {
         let request = convert::request(message, rcpts, opcode, category)?;
-        self.detached(py, |c| c.send(&request))
-            .map(SendResult::from)
+        logging::refresh(py);
+        let (client, watch) = (self.inner.clone(), Arc::new(Watch::default()));
+        let job = {
+            let watch = watch.clone();
+            move || client.send_watched(&request, &watch.cancel, &watch.state)
+        };
+        match runner::run(py, job)? {
+            Waited::Done(outcome) => sent(py, outcome),
+            Waited::Interrupted { raised, finished } => {
+                watch.cancel.cancel();
+                Err(interrupted::send(
+                    py,
+                    raised,
+                    &watch.state,
+                    finished.flatten(),
+                ))
+            }
+        }
     }
 
-    /// Sends in `batch_size` pieces, `concurrency` at a time; returns a `BatchReport`
-    /// accounting for every recipient. Raises only when nothing was sent.
+    /// Sends in `batch_size` pieces, `concurrency` at a time, and returns a
+    /// `BatchReport` accounting for every recipient — also when no piece was
+    /// accepted (its `status` is then `"error"`). Raises only when nothing
+    /// was sent: a request that does not validate (`ValidationError`), bad
+    /// arguments. Ctrl-C starts no new piece and ends the wait at once with
+    /// `splio_sms.Interrupted`, whose `report` accounts for every recipient.
     #[pyo3(signature = (message, rcpts, *, opcode = None, category = None))]
     fn send_batch(
         &self,
@@ -86,8 +115,69 @@ impl Client {
         category: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<BatchReport> {
         let request = convert::request(message, rcpts, opcode, category)?;
-        self.detached(py, |c| c.send_batch(&request))
+        logging::refresh(py);
+        let (client, control) = (self.inner.clone(), Arc::new(BatchControl::new()));
+        let job = {
+            let control = control.clone();
+            move || client.send_batch_with(&request, &control)
+        };
+        match runner::run(py, job)? {
+            Waited::Done(outcome) => outcome
+                .map(BatchReport::from)
+                .map_err(|e| errors::to_py(py, &e)),
+            Waited::Interrupted { raised, finished } => {
+                control.cancel();
+                Err(interrupted::batch(py, raised, &control, finished))
+            }
+        }
+    }
+
+    /// `send` for `AsyncClient`, run on its worker threads: `token.cancel()`
+    /// stops it between attempts.
+    #[pyo3(signature = (token, message, rcpts, opcode = None, category = None))]
+    fn _send_with(
+        &self,
+        py: Python<'_>,
+        token: &Token,
+        message: &Bound<'_, PyAny>,
+        rcpts: &Bound<'_, PyAny>,
+        opcode: Option<&Bound<'_, PyAny>>,
+        category: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<SendResult> {
+        let request = convert::request(message, rcpts, opcode, category)?;
+        logging::refresh(py);
+        let watch = &token.0.send;
+        let outcome = py.detach(|| {
+            self.inner
+                .send_watched(&request, &watch.cancel, &watch.state)
+        });
+        sent(py, outcome)
+    }
+
+    /// `send_batch` for `AsyncClient`, run on its worker threads.
+    #[pyo3(signature = (token, message, rcpts, opcode = None, category = None))]
+    fn _send_batch_with(
+        &self,
+        py: Python<'_>,
+        token: &Token,
+        message: &Bound<'_, PyAny>,
+        rcpts: &Bound<'_, PyAny>,
+        opcode: Option<&Bound<'_, PyAny>>,
+        category: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<BatchReport> {
+        let request = convert::request(message, rcpts, opcode, category)?;
+        logging::refresh(py);
+        let control = &token.0.batch;
+        py.detach(|| self.inner.send_batch_with(&request, control))
             .map(BatchReport::from)
+            .map_err(|e| errors::to_py(py, &e))
+    }
+
+    /// Requests in flight at once (the `concurrency` setting): an
+    /// `AsyncClient`'s worker threads.
+    #[getter]
+    fn _concurrency(&self) -> usize {
+        self.inner.settings().concurrency()
     }
 
     fn __repr__(&self, py: Python<'_>) -> String {
@@ -99,16 +189,48 @@ impl Client {
     }
 }
 
-impl Client {
-    /// Runs `f` with the GIL released (a send waits on the network), then
-    /// turns its error into the package's exception.
-    fn detached<T: Send>(
-        &self,
-        py: Python<'_>,
-        f: impl FnOnce(&crate::Client) -> crate::Result<T> + Send,
-    ) -> PyResult<T> {
-        let client = &self.inner;
-        py.detach(|| f(client)).map_err(|e| errors::to_py(py, &e))
+/// A send's cancel switch and where it stands.
+#[derive(Default)]
+pub(crate) struct Watch {
+    pub cancel: Cancel,
+    pub state: CallState,
+}
+
+/// The outcome of a watched send; `None` (cancelled before its first
+/// attempt) only reaches a caller who has stopped listening.
+fn sent(py: Python<'_>, outcome: Option<crate::Result<crate::SendResult>>) -> PyResult<SendResult> {
+    match outcome {
+        Some(Ok(r)) => Ok(SendResult::from(r)),
+        Some(Err(e)) => Err(errors::to_py(py, &e)),
+        None => Err(pyo3::exceptions::asyncio::CancelledError::new_err(
+            "cancelled before the request was sent",
+        )),
+    }
+}
+
+struct Switches {
+    send: Watch,
+    batch: BatchControl,
+}
+
+/// An `AsyncClient` call's cancel switch: `cancel()` stops the call between
+/// attempts (and a batch before its next piece).
+#[pyclass(frozen, module = "splio_sms", name = "_Token")]
+pub(crate) struct Token(Arc<Switches>);
+
+#[pymethods]
+impl Token {
+    #[new]
+    fn new() -> Self {
+        Token(Arc::new(Switches {
+            send: Watch::default(),
+            batch: BatchControl::new(),
+        }))
+    }
+
+    fn cancel(&self) {
+        self.0.send.cancel.cancel();
+        self.0.batch.cancel();
     }
 }
 

@@ -7,8 +7,11 @@
 mod client;
 mod convert;
 mod errors;
+mod interrupted;
+mod logging;
 mod preview;
 mod results;
+mod runner;
 #[cfg(feature = "sandbox")]
 mod sandbox;
 mod settings;
@@ -19,7 +22,10 @@ use pyo3::prelude::*;
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", crate::VERSION)?;
+    errors::load(m.py())?;
+    logging::install(m.py())?;
     m.add_class::<client::Client>()?;
+    m.add_class::<client::Token>()?;
     // The class text lists every setting from the core's table.
     m.getattr("Client")?
         .setattr("__doc__", settings::client_doc())?;

@@ -16,6 +16,12 @@ pub(crate) struct PyInput<'a, 'py>(pub &'a Bound<'py, PyAny>);
 
 impl SettingInput for PyInput<'_, '_> {
     fn type_name(&self) -> Cow<'_, str> {
+        if let Ok(s) = self.0.cast::<PyString>() {
+            if s.to_cow().is_err() {
+                // Never quoted: it may be a key.
+                return Cow::Borrowed("str holding a lone surrogate (bytes that were not UTF-8)");
+            }
+        }
         Cow::Owned(
             self.0
                 .get_type()

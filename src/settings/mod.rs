@@ -169,6 +169,7 @@ pub struct Settings {
     pub(crate) default_country: Option<String>,
     pub(crate) batch_size: usize,
     pub(crate) concurrency: usize,
+    pub(crate) log_full_numbers: bool,
     pub(crate) binding: String,
     /// Which face wrote each setting (by position in [`SETTINGS`]), so that a
     /// problem found later — at the check, or when the file a setting names
@@ -198,6 +199,7 @@ impl Settings {
             default_country: None,
             batch_size: 0,
             concurrency: 0,
+            log_full_numbers: false,
             binding: "rust".to_owned(),
             origin: vec![Face::Json; SETTINGS.len()],
         };
@@ -336,9 +338,14 @@ impl ClientBuilder {
         for setting in SETTINGS {
             match std::env::var(setting.env) {
                 Ok(v) if !v.is_empty() => self.read_setting(setting, Face::Env, &Text(&v)),
-                Err(std::env::VarError::NotUnicode(_)) => self
-                    .problems
-                    .push(Problem::new(setting.env, "is not valid UTF-8")),
+                Err(std::env::VarError::NotUnicode(_)) => {
+                    // Given, and refused: not also "not set" or "empty".
+                    let at = position(setting);
+                    self.given[at] = true;
+                    self.settings.origin[at] = Face::Env;
+                    self.problems
+                        .push(Problem::new(setting.env, "is not valid UTF-8"));
+                }
                 _ => {}
             }
         }
@@ -516,9 +523,15 @@ impl ClientBuilder {
         self
     }
 
-    /// Batch requests in flight at once (default 4).
+    /// Requests in flight at once: a batch's pieces (default 4).
     pub fn concurrency(mut self, n: usize) -> Self {
         self.settings.concurrency = n;
+        self
+    }
+
+    /// Log records show phone numbers whole instead of masked (default false).
+    pub fn log_full_numbers(mut self, yes: bool) -> Self {
+        self.settings.log_full_numbers = yes;
         self
     }
 

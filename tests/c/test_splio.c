@@ -1,7 +1,8 @@
 /*
  * The C ABI against the sandbox over loopback HTTP: success, every error
  * kind, NULL and bad input on every function, validation problems, a partial
- * batch, and 8 threads on one client.
+ * batch, 8 threads on one client, the log callback, and a client used on
+ * both sides of fork().
  *
  * Run by tests/c/run.sh, which starts the sandbox and sets SPLIO_SANDBOX_URL.
  * SPLIO_TEST_SENDS sets the sends per thread (fewer under valgrind).
@@ -16,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static int failures = 0;
@@ -343,6 +345,137 @@ static void test_threads(splio_client *client, int sends) {
           8 * sends);
 }
 
+/* What the log callback heard; the callback runs on several threads at once. */
+struct heard {
+    pthread_mutex_t lock;
+    int at[6];
+    int with_key;
+    int with_whole_number;
+    char first_debug[512];
+    char last_warn[512];
+};
+
+static void on_log(splio_log_level level, const char *message, void *user_data) {
+    struct heard *h = user_data;
+    pthread_mutex_lock(&h->lock);
+    if ((int)level >= 0 && (int)level < 6) {
+        h->at[level]++;
+    }
+    if (strstr(message, "c-key-secret")) {
+        h->with_key++;
+    }
+    if (strstr(message, "+33612345678")) {
+        h->with_whole_number++;
+    }
+    if (level == SPLIO_LOG_DEBUG && h->first_debug[0] == '\0') {
+        snprintf(h->first_debug, sizeof h->first_debug, "%s", message);
+    }
+    if (level == SPLIO_LOG_WARN) {
+        snprintf(h->last_warn, sizeof h->last_warn, "%s", message);
+    }
+    pthread_mutex_unlock(&h->lock);
+}
+
+static void test_log_callback(void) {
+    static struct heard h = {.lock = PTHREAD_MUTEX_INITIALIZER};
+    char *json = NULL;
+    CHECK(splio_set_log_callback((splio_log_level)9, on_log, &h) == 0, "a level out of range");
+    CHECK(splio_set_log_callback(SPLIO_LOG_DEBUG, on_log, &h) == 1, "set the callback");
+
+    splio_client *client = make_client("");
+    expect(splio_client_send(client, ONE, &json), SPLIO_OK, &json, NULL, "send, logged");
+    CHECK(h.at[SPLIO_LOG_DEBUG] == 1, "one attempt record, got %d", h.at[SPLIO_LOG_DEBUG]);
+    CHECK(h.at[SPLIO_LOG_INFO] == 1, "one outcome record, got %d", h.at[SPLIO_LOG_INFO]);
+    CHECK(strstr(h.first_debug, base_url) != NULL, "the URL in %s", h.first_debug);
+    CHECK(strstr(h.first_debug, "attempt 1: ") == h.first_debug, "attempt number: %s", h.first_debug);
+    CHECK(strstr(h.first_debug, "1 recipient (+336****5678)") != NULL, "masked: %s", h.first_debug);
+
+    fault("{\"fault\":\"rate_limit\",\"retry_after\":0}");
+    expect(splio_client_send(client, ONE, &json), SPLIO_OK, &json, NULL, "send after a 429");
+    CHECK(h.at[SPLIO_LOG_WARN] == 1, "one retry record, got %d", h.at[SPLIO_LOG_WARN]);
+    CHECK(strstr(h.last_warn, "retrying in") != NULL, "the wait: %s", h.last_warn);
+    splio_client_free(client);
+
+    /* A batch's pieces log from 4 threads at once. */
+    splio_client *pieces = make_client(",\"batch_size\":1,\"concurrency\":4");
+    int info_before = h.at[SPLIO_LOG_INFO];
+    expect(splio_client_send_batch(
+               pieces,
+               "{\"message\":\"AbCdEf123\",\"rcpts\":[{\"cellphone\":\"+33600000001\"},"
+               "{\"cellphone\":\"+33600000002\"},{\"cellphone\":\"+33600000003\"},"
+               "{\"cellphone\":\"+33600000004\"},{\"cellphone\":\"+33600000005\"},"
+               "{\"cellphone\":\"+33600000006\"},{\"cellphone\":\"+33600000007\"},"
+               "{\"cellphone\":\"+33600000008\"}]}",
+               &json),
+           SPLIO_OK, &json, NULL, "batch, logged");
+    CHECK(h.at[SPLIO_LOG_INFO] - info_before == 8, "one outcome per piece, got %d",
+          h.at[SPLIO_LOG_INFO] - info_before);
+    splio_client_free(pieces);
+
+    CHECK(splio_set_log_callback(SPLIO_LOG_OFF, on_log, &h) == 1, "callback off");
+    int total = 0;
+    for (int i = 0; i < 6; i++) {
+        total += h.at[i];
+    }
+    client = make_client("");
+    expect(splio_client_send(client, ONE, &json), SPLIO_OK, &json, NULL, "send, not logged");
+    splio_client_free(client);
+    int after = 0;
+    for (int i = 0; i < 6; i++) {
+        after += h.at[i];
+    }
+    CHECK(after == total, "a record after the callback was removed");
+    CHECK(h.with_key == 0, "the key in %d records", h.with_key);
+    CHECK(h.with_whole_number == 0, "a whole number in %d records", h.with_whole_number);
+    CHECK(splio_set_log_callback(SPLIO_LOG_DEBUG, NULL, NULL) == 1, "a NULL callback removes it");
+}
+
+/* Sends `n` requests of `rcpts` recipients; counts answers that are not this request's. */
+static int sends_answered_as_their_own(const splio_client *client, int n, int rcpts) {
+    const char *one = "{\"message\":\"AbCdEf123\",\"rcpts\":[{\"cellphone\":\"+33611111111\"}]}";
+    const char *two = "{\"message\":\"AbCdEf123\",\"rcpts\":[{\"cellphone\":\"+33622222221\"},"
+                      "{\"cellphone\":\"+33622222222\"}]}";
+    char want[32];
+    snprintf(want, sizeof want, "\"inserted\":%d", rcpts);
+    int own = 0;
+    for (int i = 0; i < n; i++) {
+        char *json = NULL;
+        splio_status st = splio_client_send(client, rcpts == 1 ? one : two, &json);
+        if (st == SPLIO_OK && json && strstr(json, want)) {
+            own++;
+        }
+        splio_string_free(json);
+    }
+    return own;
+}
+
+/* A client used before fork() and then in both processes at once: the
+ * child opens its own connections, so no answer goes to the wrong process. */
+static void test_fork(void) {
+    const int n = 30;
+    free(sandbox_http("POST", "/_sandbox/reset", ""));
+    splio_client *client = make_client("");
+    CHECK(sends_answered_as_their_own(client, 1, 1) == 1, "the send that fills the pool");
+    fflush(NULL);
+    pid_t child = fork();
+    if (child == 0) {
+        int own = sends_answered_as_their_own(client, n, 2);
+        splio_client_free(client);
+        _exit(own == n ? 0 : 1);
+    }
+    CHECK(child > 0, "fork");
+    int own = sends_answered_as_their_own(client, n, 1);
+    int status = 0;
+    CHECK(waitpid(child, &status, 0) == child, "waitpid");
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the child got answers not its own");
+    CHECK(own == n, "the parent got %d of %d answers as its own", own, n);
+    CHECK(stat_of("accepted") == 1 + 2 * n, "sandbox accepted %ld, want %d", stat_of("accepted"),
+          1 + 2 * n);
+    /* The parent's pool still works after the child is gone. */
+    CHECK(sends_answered_as_their_own(client, 3, 1) == 3, "the parent after the child");
+    splio_client_free(client);
+}
+
 int main(void) {
     const char *url = getenv("SPLIO_SANDBOX_URL");
     if (!url || sscanf(url, "http://127.0.0.1:%d/", &sandbox_port) != 1) {
@@ -365,6 +498,8 @@ int main(void) {
     test_batch_partial();
     test_threads(client, sends);
     splio_client_free(client);
+    test_log_callback();
+    test_fork();
 
     printf("%d passed, %d failed\n", checks - failures, failures);
     return failures == 0 ? 0 : 1;

@@ -47,3 +47,17 @@ def test_a_batch_that_does_not_validate_raises_and_sends_nothing(sandbox):
     else:
         raise AssertionError("expected ValidationError")
     assert sandbox.hits == 0
+
+
+def test_a_batch_where_every_piece_failed_returns_its_report_and_does_not_raise(sandbox):
+    # The choice, as documented: a report once pieces were sent, whatever
+    # became of them; an exception only when nothing was sent.
+    client = splio_sms.Client(sandbox.universe, "wrong-key", base_url=sandbox.base_url, batch_size=2, concurrency=1)
+    report = client.send_batch(DESIGN, rcpts(5))
+    assert report.status == "error"
+    assert report.not_sent == [0, 1, 2, 3, 4]
+    assert report.batches[0]["error"]["kind"] == "auth"
+    assert sandbox.hits == 1, "after an auth failure no other piece is sent"
+    doc = " ".join(splio_sms.Client.send_batch.__doc__.split())
+    assert "also when no piece was accepted" in doc
+    assert "Raises only when nothing was sent" in doc

@@ -19,6 +19,10 @@ use crate::settings::{ClientSettings, ValidationArgs};
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
+    /// Log each request's outcome on stderr (-v), and each attempt too (-vv).
+    /// Phone numbers are masked unless --log-full-numbers; the key never shows.
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
 }
 
 #[derive(Subcommand)]

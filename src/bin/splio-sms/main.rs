@@ -5,6 +5,7 @@
 mod args;
 mod decode;
 mod input;
+mod logger;
 mod preview;
 mod sandbox;
 mod send;
@@ -88,6 +89,7 @@ fn main() -> ExitCode {
         eprintln!("splio-sms: internal error, please report it: {info}");
     }));
     let cli = args::Cli::parse();
+    logger::install(cli.verbose);
     let result = match cli.command {
         args::Command::Send(a) => send::send(*a),
         args::Command::Validate(a) => send::validate(*a),

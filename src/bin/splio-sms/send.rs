@@ -73,7 +73,9 @@ pub fn send(a: SendArgs) -> Result<u8, Failure> {
         Ok::<_, String>(select(items, chosen.clone()))
     };
 
-    let bar = progress_bar(a.output.quiet || a.output.json);
+    // With -v the log lines tell the progress; a bar would garble them.
+    let verbose = log::log_enabled!(target: "splio_sms", log::Level::Info);
+    let bar = progress_bar(a.output.quiet || a.output.json || verbose);
     let control = Arc::new({
         let bar = bar.clone();
         BatchControl::new().on_progress(move |p| {

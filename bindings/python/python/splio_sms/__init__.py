@@ -11,6 +11,7 @@ from ._errors import (
     AuthenticationError,
     BadRequestError,
     InsufficientCreditError,
+    Interrupted,
     Problem,
     ProtocolError,
     RateLimitedError,
@@ -30,9 +31,11 @@ from ._native import (
     preview,
     validate,
 )
+from ._aio import AsyncClient
 
 __all__ = [
     "Client",
+    "AsyncClient",
     "SendResult",
     "BatchReport",
     "validate",
@@ -50,5 +53,6 @@ __all__ = [
     "TimeoutError",
     "TransportError",
     "ProtocolError",
+    "Interrupted",
     "__version__",
 ]

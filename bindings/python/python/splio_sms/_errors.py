@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import builtins
-from typing import Iterable, NamedTuple, Optional, Tuple
+from typing import Any, Iterable, NamedTuple, Optional, Tuple
 
 __all__ = [
     "Problem",
@@ -17,6 +17,7 @@ __all__ = [
     "TimeoutError",
     "TransportError",
     "ProtocolError",
+    "Interrupted",
 ]
 
 
@@ -109,3 +110,54 @@ class TransportError(SplioError):
 
 class ProtocolError(SplioError):
     """An answer that is not the service's (not JSON, too large, a redirect)."""
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C (SIGINT) ended the wait for a ``send`` or ``send_batch``.
+
+    Still a ``KeyboardInterrupt``: ``except KeyboardInterrupt`` catches it.
+    The call was stopped first — no attempt, retry or batch piece starts
+    after it — so what it says stays true:
+
+    - ``delivery``: while the outcome is not known, ``"not_sent"`` (nothing
+      can have been queued: safe to send again) or ``"unknown"`` (the request
+      was written and its answer not awaited: it may still be accepted, and
+      sending it again may send it twice). ``None`` for a batch (read
+      ``report``) and when ``result`` holds the answer.
+    - ``attempts``: HTTP requests started.
+    - ``result``: the ``SendResult``, when the answer had just come.
+    - ``error``: the ``SplioError``, when the send had just failed.
+    - ``report``: for ``send_batch``, the ``BatchReport`` as things stood:
+      every recipient is in an accepted piece, ``not_sent`` or ``unknown``.
+    """
+
+    message: str
+    delivery: Optional[str]
+    attempts: int
+    result: Optional[Any]
+    error: Optional[SplioError]
+    report: Optional[Any]
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        delivery: Optional[str] = None,
+        attempts: int = 0,
+        result: Optional[Any] = None,
+        error: Optional[SplioError] = None,
+        report: Optional[Any] = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.delivery = delivery
+        self.attempts = attempts
+        self.result = result
+        self.error = error
+        self.report = report
+
+    def __str__(self) -> str:
+        return self.message
+
+    def __repr__(self) -> str:
+        return f"Interrupted(message={self.message!r}, delivery={self.delivery!r}, attempts={self.attempts!r})"

@@ -67,6 +67,7 @@ class Settings(TypedDict, total=False):
     number_check: str
     batch_size: int
     concurrency: int
+    log_full_numbers: bool
 
 class EnvSettings(Settings, total=False):
     """`Client.from_env` keywords: the variables' values can be overridden, credentials too."""
@@ -105,6 +106,29 @@ class Client:
         opcode: Optional[str] = None,
         category: Optional[str] = None,
     ) -> BatchReport: ...
+    # AsyncClient's hooks: the same calls, stopped by the token's cancel().
+    def _send_with(
+        self,
+        token: _Token,
+        message: str,
+        rcpts: Recipients,
+        opcode: Optional[str] = None,
+        category: Optional[str] = None,
+    ) -> SendResult: ...
+    def _send_batch_with(
+        self,
+        token: _Token,
+        message: str,
+        rcpts: Recipients,
+        opcode: Optional[str] = None,
+        category: Optional[str] = None,
+    ) -> BatchReport: ...
+    @property
+    def _concurrency(self) -> int: ...
+
+class _Token:
+    def __init__(self) -> None: ...
+    def cancel(self) -> None: ...
 
 def validate(
     message: str,
