@@ -110,7 +110,26 @@ impl Client {
     /// report; `Err` means nothing was sent (the request did not validate).
     pub fn send_batch(&self, request: &SendRequest) -> Result<BatchReport> {
         let i = &*self.inner;
-        batch::send(&i.sender, &i.settings, &i.credentials, request)
+        batch::send(&i.sender, &i.settings, &i.credentials, request, None)
+    }
+
+    /// [`send_batch`](Client::send_batch) steered by `control`: cancel it from
+    /// another thread, hear its progress, and (feature `journal`) keep a
+    /// journal that makes it resumable: run it again with the same journal
+    /// after a crash and only the recipients not sent yet are sent.
+    pub fn send_batch_with(
+        &self,
+        request: &SendRequest,
+        control: &BatchControl,
+    ) -> Result<BatchReport> {
+        let i = &*self.inner;
+        batch::send(
+            &i.sender,
+            &i.settings,
+            &i.credentials,
+            request,
+            Some(control),
+        )
     }
 
     /// [`send_batch`](Client::send_batch) for the contract's request JSON.

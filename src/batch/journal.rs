@@ -1,0 +1,722 @@
+//! The campaign journal: a SQLite file where every recipient of a batch is
+//! committed as `sending` before its piece leaves and gets its outcome after
+//! the answer, so that a crash at any instant leaves a record of exactly who
+//! was `sent`, `not_sent`, or `unknown` (in flight at the crash). Opening a
+//! journal that holds the same campaign resumes it: the recipients never
+//! started (or surely not sent) are sent, no one else. Recipients are kept by
+//! position and a keyed hash of their content, never the content or the key.
+//! The schema is documented in the README ("The journal").
+#![forbid(unsafe_code)]
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use ring::hmac;
+use ring::rand::{SecureRandom, SystemRandom};
+use rusqlite::{params, Connection, ErrorCode, OpenFlags, OptionalExtension};
+
+use super::feed::{Hash, Piece, Selection};
+use super::pool::Ledger;
+use super::report::BatchReport;
+use crate::answer::SendResult;
+use crate::error::{Delivery, Error, Result};
+use crate::recipient::Recipient;
+use crate::settings::ValidationSettings;
+
+/// "SPLJ": tells a journal from any other SQLite file.
+const APPLICATION_ID: i64 = 0x5350_4c4a;
+/// The schema's version (`PRAGMA user_version`).
+const FORMAT: i64 = 1;
+const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
+
+const SCHEMA: &str = "
+CREATE TABLE campaign (
+    id          INTEGER PRIMARY KEY CHECK (id = 1),
+    design      TEXT NOT NULL,
+    opcode      TEXT,
+    category    TEXT,
+    recipients  INTEGER NOT NULL,
+    rules       TEXT NOT NULL,
+    salt        BLOB NOT NULL,
+    note        TEXT,
+    started_at  TEXT NOT NULL,
+    finished_at TEXT
+);
+CREATE TABLE run (
+    id              INTEGER PRIMARY KEY,
+    started_at      TEXT NOT NULL,
+    ended_at        TEXT,
+    include_unknown INTEGER NOT NULL,
+    only_positions  INTEGER
+);
+CREATE TABLE piece (
+    id          INTEGER PRIMARY KEY,
+    run         INTEGER NOT NULL REFERENCES run(id),
+    recipients  INTEGER NOT NULL,
+    state       TEXT NOT NULL CHECK (state IN ('sending', 'sent', 'not_sent', 'unknown')),
+    started_at  TEXT NOT NULL,
+    ended_at    TEXT,
+    error       TEXT,
+    campaign_id TEXT
+);
+CREATE TABLE recipient (
+    position INTEGER PRIMARY KEY,
+    hash     BLOB NOT NULL,
+    state    TEXT NOT NULL CHECK (state IN ('sending', 'sent', 'not_sent', 'unknown')),
+    piece    INTEGER NOT NULL REFERENCES piece(id)
+);
+";
+
+/// A journal for a batch: where it is kept, and how a resume treats it.
+///
+/// The first batch given a path creates the journal there. A later batch
+/// given the same path with the same campaign (design, opcode, category,
+/// validation settings, and the same recipients at the same positions,
+/// compared by hash) resumes it: it sends the recipients never started and
+/// those surely not sent, and leaves out those sent — and those whose fate is
+/// unknown unless [`include_unknown`](Journal::include_unknown). A different
+/// campaign, or an input changed at any recipient already started, is refused
+/// before anything is sent. While a batch runs, its journal is locked: a
+/// second process given the same path is refused.
+///
+/// ```no_run
+/// use splio_sms::{BatchControl, Client, Journal, Recipient, SendRequest};
+/// # fn main() -> Result<(), splio_sms::Error> {
+/// let client = Client::builder("my_universe", "my_api_key").build()?;
+/// let request = SendRequest::new("AbCdEf123").recipient(Recipient::new("+33612345678"));
+/// // Run it again after a crash: no one who got the SMS gets it twice.
+/// let control = BatchControl::new().journal(Journal::new("/var/lib/app/campaign-42.journal"));
+/// let report = client.send_batch_with(&request, &control)?;
+/// println!("{} sent in an earlier run, {} unknown", report.already_sent, report.unknown.len());
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Journal {
+    path: PathBuf,
+    include_unknown: bool,
+    only: Option<Vec<usize>>,
+    note: Option<String>,
+}
+
+impl Journal {
+    /// A journal kept in the file at `path` (created when missing).
+    pub fn new(path: impl Into<PathBuf>) -> Self {
+        Journal {
+            path: path.into(),
+            include_unknown: false,
+            only: None,
+            note: None,
+        }
+    }
+
+    /// On resume, also send the recipients whose fate is unknown (in flight
+    /// at a crash, or a piece whose answer was lost): they may get two SMS.
+    pub fn include_unknown(mut self, yes: bool) -> Self {
+        self.include_unknown = yes;
+        self
+    }
+
+    /// Sends only the recipients at these input positions (re-sending the
+    /// ones a report lists), still leaving out those already sent.
+    pub fn only(mut self, positions: impl IntoIterator<Item = usize>) -> Self {
+        self.only = Some(positions.into_iter().collect());
+        self
+    }
+
+    /// Free text kept with the campaign when the journal is created (the
+    /// command keeps there how to read its file again); not compared.
+    pub fn note(mut self, note: impl Into<String>) -> Self {
+        self.note = Some(note.into());
+        self
+    }
+
+    /// The journal's file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// What the journal at `path` says, sending nothing. Fails when there is
+    /// no journal there, it is not one, or a batch is using it.
+    pub fn read(path: impl AsRef<Path>) -> Result<JournalState> {
+        let path = path.as_ref();
+        if !path.exists() {
+            return Err(Error::invalid_argument(format!(
+                "there is no journal at {}",
+                path.display()
+            )));
+        }
+        let conn = connect(path)?;
+        let fail = |e| db_error(path, e);
+        if !holds_journal(&conn, path)? {
+            return Err(Error::invalid_argument(format!(
+                "{} is an empty journal",
+                path.display()
+            )));
+        }
+        let mut state = conn
+            .query_row(
+                "SELECT design, opcode, category, recipients, note, started_at, finished_at, \
+                 (SELECT count(*) FROM run) FROM campaign",
+                [],
+                |r| {
+                    Ok(JournalState {
+                        design: r.get(0)?,
+                        opcode: r.get(1)?,
+                        category: r.get(2)?,
+                        recipients: r.get::<_, i64>(3)? as usize,
+                        note: r.get(4)?,
+                        started_at: r.get(5)?,
+                        finished_at: r.get(6)?,
+                        runs: r.get::<_, i64>(7)? as usize,
+                        sent: 0,
+                        not_sent: 0,
+                        unknown: 0,
+                    })
+                },
+            )
+            .map_err(fail)?;
+        let mut counts = conn
+            .prepare("SELECT state, count(*) FROM recipient GROUP BY state")
+            .map_err(fail)?;
+        let rows = counts
+            .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))
+            .map_err(fail)?;
+        for row in rows {
+            let (s, n) = row.map_err(fail)?;
+            match s.as_str() {
+                "sent" => state.sent += n as usize,
+                "not_sent" => state.not_sent += n as usize,
+                // No batch holds the lock: a piece still `sending` was cut off.
+                _ => state.unknown += n as usize,
+            }
+        }
+        Ok(state)
+    }
+}
+
+/// What a journal says: the campaign and its recipients' fates.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct JournalState {
+    /// The design ID.
+    pub design: String,
+    /// The campaign's opcode.
+    pub opcode: Option<String>,
+    /// The campaign's category.
+    pub category: Option<String>,
+    /// Recipients in the input.
+    pub recipients: usize,
+    /// What the caller kept with it ([`Journal::note`]).
+    pub note: Option<String>,
+    /// When the first run started (UTC, RFC 3339).
+    pub started_at: String,
+    /// When a run left no recipient to send (none never started, none surely
+    /// not sent); `None` while some are left.
+    pub finished_at: Option<String>,
+    /// Runs so far (the first and each resume).
+    pub runs: usize,
+    /// Recipients accepted by the service.
+    pub sent: usize,
+    /// Recipients surely not sent (refused, or after a halt): a resume sends them.
+    pub not_sent: usize,
+    /// Recipients whose fate is unknown (in flight at a crash, or an answer
+    /// lost): a resume sends them only when told to.
+    pub unknown: usize,
+}
+
+/// A journal open for one run of a batch: locked for its whole life.
+pub(crate) struct Active {
+    path: PathBuf,
+    conn: Mutex<Connection>,
+    key: hmac::Key,
+    run: i64,
+    /// By input position: whether this run sends it.
+    wanted: Vec<bool>,
+    recorded: HashMap<usize, Hash>,
+    already_sent: usize,
+    earlier_unknown: Vec<usize>,
+    total: usize,
+}
+
+/// The campaign a batch is: what must match for a journal to be resumed.
+pub(crate) struct Campaign<'a> {
+    pub design: &'a str,
+    pub opcode: Option<&'a str>,
+    pub category: Option<&'a str>,
+    pub rules: ValidationSettings,
+    /// Recipients in the input (positions `0..total`).
+    pub total: usize,
+}
+
+impl Active {
+    /// Opens (or creates) the journal for `campaign`, locks it, marks what an
+    /// earlier run left `sending` as `unknown`, and works out who this run sends.
+    pub fn begin(journal: &Journal, campaign: &Campaign<'_>) -> Result<Active> {
+        let path = &journal.path;
+        let fail = |e| db_error(path, e);
+        let mut conn = connect(path)?;
+        let fresh = !holds_journal(&conn, path)?;
+        let tx = conn.transaction().map_err(fail)?;
+        let rules = rules_text(&campaign.rules);
+        if fresh {
+            let mut salt = [0u8; 32];
+            SystemRandom::new()
+                .fill(&mut salt)
+                .map_err(|_| Error::invalid_argument("no randomness for the journal's key"))?;
+            tx.execute_batch(&format!(
+                "PRAGMA application_id = {APPLICATION_ID}; PRAGMA user_version = {FORMAT}; {SCHEMA}"
+            ))
+            .map_err(fail)?;
+            tx.execute(
+                &format!(
+                    "INSERT INTO campaign (id, design, opcode, category, recipients, rules, salt, note, started_at) \
+                     VALUES (1, ?1, ?2, ?3, ?4, ?5, ?6, ?7, {NOW})"
+                ),
+                params![
+                    campaign.design,
+                    campaign.opcode,
+                    campaign.category,
+                    campaign.total as i64,
+                    rules,
+                    &salt[..],
+                    journal.note
+                ],
+            )
+            .map_err(fail)?;
+        } else {
+            check_campaign(&tx, path, campaign, &rules)?;
+        }
+        // No one else holds the lock: what is still `sending` was cut off.
+        tx.execute_batch(
+            "UPDATE recipient SET state = 'unknown' WHERE state = 'sending';
+             UPDATE piece SET state = 'unknown' WHERE state = 'sending';",
+        )
+        .map_err(fail)?;
+        tx.execute(
+            &format!(
+                "INSERT INTO run (started_at, include_unknown, only_positions) VALUES ({NOW}, ?1, ?2)"
+            ),
+            params![
+                journal.include_unknown,
+                journal.only.as_ref().map(|o| o.len() as i64)
+            ],
+        )
+        .map_err(fail)?;
+        let run = tx.last_insert_rowid();
+        let salt: Vec<u8> = tx
+            .query_row("SELECT salt FROM campaign", [], |r| r.get(0))
+            .map_err(fail)?;
+
+        let mut wanted = match &journal.only {
+            None => vec![true; campaign.total],
+            Some(only) => {
+                let mut w = vec![false; campaign.total];
+                for &i in only.iter().filter(|&&i| i < campaign.total) {
+                    w[i] = true;
+                }
+                w
+            }
+        };
+        let (mut recorded, mut already_sent, mut earlier_unknown) = (HashMap::new(), 0, Vec::new());
+        {
+            let mut rows = tx
+                .prepare("SELECT position, hash, state FROM recipient")
+                .map_err(fail)?;
+            let rows = rows
+                .query_map([], |r| {
+                    Ok((
+                        r.get::<_, i64>(0)? as usize,
+                        r.get::<_, Vec<u8>>(1)?,
+                        r.get::<_, String>(2)?,
+                    ))
+                })
+                .map_err(fail)?;
+            for row in rows {
+                let (i, hash, state) = row.map_err(fail)?;
+                let hash: Hash = hash.try_into().map_err(|_| damaged(path))?;
+                recorded.insert(i, hash);
+                let Some(w) = wanted.get_mut(i) else {
+                    return Err(damaged(path));
+                };
+                match state.as_str() {
+                    "sent" => {
+                        *w = false;
+                        already_sent += 1;
+                    }
+                    "not_sent" => {}
+                    _ if journal.include_unknown => {}
+                    _ => {
+                        *w = false;
+                        earlier_unknown.push(i);
+                    }
+                }
+            }
+        }
+        tx.commit().map_err(fail)?;
+        earlier_unknown.sort_unstable();
+        Ok(Active {
+            path: path.clone(),
+            conn: Mutex::new(conn),
+            key: hmac::Key::new(hmac::HMAC_SHA256, &salt),
+            run,
+            wanted,
+            recorded,
+            already_sent,
+            earlier_unknown,
+            total: campaign.total,
+        })
+    }
+
+    /// Whether an earlier run started any recipient (then the input must be
+    /// checked against the journal before anything is sent).
+    pub fn has_records(&self) -> bool {
+        !self.recorded.is_empty()
+    }
+
+    /// Whether an earlier run started the recipient at `i`.
+    pub fn recorded_at(&self, i: usize) -> bool {
+        self.recorded.contains_key(&i)
+    }
+
+    /// The last position an earlier run started.
+    pub fn last_recorded(&self) -> Option<usize> {
+        self.recorded.keys().copied().max()
+    }
+
+    /// Checks the input against what earlier runs recorded: `current` gives
+    /// each position's hash as the input holds it now (`None`: the recipient
+    /// there is no longer one that would be sent). Any recorded recipient
+    /// that is not the same is a changed input: nothing is sent.
+    pub fn verify(&self, current: impl Iterator<Item = (usize, Option<Hash>)>) -> Result<()> {
+        let mut seen = 0;
+        for (i, hash) in current {
+            if let Some(recorded) = self.recorded.get(&i) {
+                if hash.as_ref() != Some(recorded) {
+                    return Err(self.changed(i));
+                }
+                seen += 1;
+            }
+        }
+        if seen < self.recorded.len() {
+            let missing = self.recorded.keys().copied().min().unwrap_or(0);
+            return Err(self.changed(missing));
+        }
+        Ok(())
+    }
+
+    fn changed(&self, i: usize) -> Error {
+        Error::invalid_argument(format!(
+            "the input changed since the journal {} was written: rcpts[{i}] is not the recipient \
+             it recorded there (re-sorted, edited, or a row added or removed?); nothing was sent. \
+             Send the new input with another journal",
+            self.path.display()
+        ))
+    }
+
+    /// How many recipients this run may send (an upper bound: repeats
+    /// dropped by `dedupe` are among them).
+    pub fn to_send(&self) -> usize {
+        self.wanted.iter().filter(|w| **w).count()
+    }
+
+    /// Ends the run: adds to `report` what earlier runs did, and marks the
+    /// campaign finished when no recipient is left to send.
+    pub fn end(self, report: &mut BatchReport) {
+        report.already_sent = self.already_sent;
+        if !self.earlier_unknown.is_empty() {
+            report.unknown.extend(&self.earlier_unknown);
+            report.unknown.sort_unstable();
+        }
+        let conn = self.conn.into_inner().unwrap_or_else(|p| p.into_inner());
+        // Best effort: a journal that cannot record its end still holds
+        // every recipient's fate, and the next run finishes it.
+        let done: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM recipient WHERE state IN ('sent', 'unknown')",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap_or(0);
+        let finished = done as usize + report.dropped.len() >= self.total;
+        let _ = conn.execute_batch(&format!(
+            "BEGIN;
+             UPDATE run SET ended_at = {NOW} WHERE id = {run};
+             UPDATE campaign SET finished_at = coalesce(finished_at, {NOW}) WHERE {finished};
+             COMMIT;",
+            run = self.run,
+            finished = i32::from(finished),
+        ));
+    }
+}
+
+impl Selection for Active {
+    fn wanted(&self, index: usize) -> bool {
+        self.wanted.get(index).copied().unwrap_or(false)
+    }
+
+    fn hash(&self, cellphone: &str, recipient: &Recipient) -> Hash {
+        let mut ctx = hmac::Context::with_key(&self.key);
+        let mut part = |bytes: &[u8]| {
+            ctx.update(&(bytes.len() as u64).to_le_bytes());
+            ctx.update(bytes);
+        };
+        part(cellphone.as_bytes());
+        // By name: the same recipient read from columns in another order is the same.
+        let mut fields: Vec<(&str, &str)> = recipient.fields().collect();
+        fields.sort_unstable();
+        for (name, value) in fields {
+            part(name.as_bytes());
+            part(value.as_bytes());
+        }
+        let tag = ctx.sign();
+        let mut hash = [0u8; 16];
+        hash.copy_from_slice(&tag.as_ref()[..16]);
+        hash
+    }
+}
+
+impl Ledger for Active {
+    fn start(&self, piece: &Piece) -> Result<i64> {
+        let fail = |e| write_error(&self.path, e);
+        let mut conn = self.conn.lock().unwrap_or_else(|p| p.into_inner());
+        let tx = conn.transaction().map_err(fail)?;
+        tx.execute(
+            &format!(
+                "INSERT INTO piece (run, recipients, state, started_at) VALUES (?1, ?2, 'sending', {NOW})"
+            ),
+            params![self.run, piece.indexes.len() as i64],
+        )
+        .map_err(fail)?;
+        let ticket = tx.last_insert_rowid();
+        {
+            let mut insert = tx
+                .prepare(
+                    "INSERT INTO recipient (position, hash, state, piece) VALUES (?1, ?2, 'sending', ?3) \
+                     ON CONFLICT (position) DO UPDATE SET state = 'sending', piece = excluded.piece",
+                )
+                .map_err(fail)?;
+            for (i, hash) in piece.indexes.iter().zip(&piece.hashes) {
+                insert
+                    .execute(params![*i as i64, &hash[..], ticket])
+                    .map_err(fail)?;
+            }
+        }
+        tx.commit().map_err(fail)?;
+        Ok(ticket)
+    }
+
+    fn finish(&self, ticket: i64, piece: &Piece, outcome: &Result<SendResult>) -> Result<()> {
+        let fail = |e| write_error(&self.path, e);
+        let (state, error, campaign_id) = match outcome {
+            Ok(r) => ("sent", None, r.campaign_id.clone()),
+            Err(e) if e.delivery() == Delivery::NotSent => ("not_sent", Some(e.to_json()), None),
+            Err(e) => ("unknown", Some(e.to_json()), None),
+        };
+        let mut conn = self.conn.lock().unwrap_or_else(|p| p.into_inner());
+        let tx = conn.transaction().map_err(fail)?;
+        tx.execute(
+            &format!(
+                "UPDATE piece SET state = ?1, ended_at = {NOW}, error = ?2, campaign_id = ?3 WHERE id = ?4"
+            ),
+            params![state, error, campaign_id, ticket],
+        )
+        .map_err(fail)?;
+        {
+            let mut update = tx
+                .prepare("UPDATE recipient SET state = ?1 WHERE position = ?2")
+                .map_err(fail)?;
+            for i in &piece.indexes {
+                update.execute(params![state, *i as i64]).map_err(fail)?;
+            }
+        }
+        tx.commit().map_err(fail)
+    }
+}
+
+/// Opens `path` (creating it), and takes the lock the connection keeps until
+/// it closes: the operating system drops it when the process dies, however.
+fn connect(path: &Path) -> Result<Connection> {
+    // std says why a file cannot be made (read-only directory, no such
+    // directory) better than SQLite's "unable to open database file".
+    std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(path)
+        .map_err(|e| {
+            Error::invalid_argument(format!("cannot open the journal {}: {e}", path.display()))
+        })?;
+    let fail = |e| db_error(path, e);
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(fail)?;
+    conn.busy_timeout(std::time::Duration::ZERO).map_err(fail)?;
+    // Exclusive locking: the lock taken below is held until the connection
+    // closes, so a second process is refused at once and for the whole run;
+    // it also keeps WAL's index in memory (no -shm file).
+    conn.pragma_update(None, "locking_mode", "EXCLUSIVE")
+        .map_err(fail)?;
+    conn.execute_batch("BEGIN EXCLUSIVE; COMMIT;")
+        .map_err(fail)?;
+    // WAL: a commit appends to one file, and after a crash the last whole
+    // commit is what is read back. See the README for the sync choice.
+    let mode: String = conn
+        .pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))
+        .map_err(fail)?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(Error::invalid_argument(format!(
+            "the journal {} cannot use write-ahead logging (journal_mode {mode})",
+            path.display()
+        )));
+    }
+    conn.pragma_update(None, "synchronous", SYNCHRONOUS)
+        .map_err(fail)?;
+    Ok(conn)
+}
+
+/// The sync level of every commit (the README says why).
+const SYNCHRONOUS: &str = "FULL";
+
+/// Whether the file already holds a journal (`false`: it is empty, to be made one).
+fn holds_journal(conn: &Connection, path: &Path) -> Result<bool> {
+    let fail = |e| db_error(path, e);
+    let id: i64 = conn
+        .query_row("PRAGMA application_id", [], |r| r.get(0))
+        .map_err(fail)?;
+    let tables: i64 = conn
+        .query_row("SELECT count(*) FROM sqlite_master", [], |r| r.get(0))
+        .map_err(fail)?;
+    if id == APPLICATION_ID {
+        let format: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(fail)?;
+        if format != FORMAT {
+            return Err(Error::invalid_argument(format!(
+                "the journal {} is of format {format}, this version reads format {FORMAT}",
+                path.display()
+            )));
+        }
+        let campaign: Option<i64> = conn
+            .query_row("SELECT id FROM campaign", [], |r| r.get(0))
+            .optional()
+            .map_err(fail)?;
+        return match campaign {
+            Some(_) => Ok(true),
+            None => Err(Error::invalid_argument(format!(
+                "the journal {} is damaged (it has no campaign); give another journal path",
+                path.display()
+            ))),
+        };
+    }
+    if id == 0 && tables == 0 {
+        return Ok(false);
+    }
+    Err(Error::invalid_argument(format!(
+        "{} is not a splio-sms journal (another file?): give another journal path",
+        path.display()
+    )))
+}
+
+fn check_campaign(
+    tx: &rusqlite::Transaction<'_>,
+    path: &Path,
+    c: &Campaign<'_>,
+    rules: &str,
+) -> Result<()> {
+    type Row = (String, Option<String>, Option<String>, i64, String, String);
+    let (design, opcode, category, recipients, kept_rules, started): Row = tx
+        .query_row(
+            "SELECT design, opcode, category, recipients, rules, started_at FROM campaign",
+            [],
+            |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                ))
+            },
+        )
+        .map_err(|e| db_error(path, e))?;
+    let mut differs = Vec::new();
+    if design != c.design {
+        differs.push(format!("design {design}, not {}", c.design));
+    }
+    if opcode.as_deref() != c.opcode {
+        differs.push(format!("opcode {opcode:?}, not {:?}", c.opcode));
+    }
+    if category.as_deref() != c.category {
+        differs.push(format!("category {category:?}, not {:?}", c.category));
+    }
+    if kept_rules != rules {
+        differs.push(format!("{kept_rules}, not {rules}"));
+    }
+    if differs.is_empty() && recipients as usize != c.total {
+        return Err(Error::invalid_argument(format!(
+            "the input changed since the journal {} was written: it held {recipients} recipients,              it holds {} now (a row added or removed?); nothing was sent. Send the new input with              another journal",
+            path.display(),
+            c.total
+        )));
+    }
+    if recipients as usize != c.total {
+        differs.push(format!("{recipients} recipients, not {}", c.total));
+    }
+    if differs.is_empty() {
+        return Ok(());
+    }
+    Err(Error::invalid_argument(format!(
+        "the journal {} holds another campaign (started {started}): {}; nothing was sent. \
+         Give another journal path for this one",
+        path.display(),
+        differs.join(", ")
+    )))
+}
+
+/// The validation settings that change who is sent, as kept in the journal.
+fn rules_text(rules: &ValidationSettings) -> String {
+    format!(
+        "duplicates={} default_country={} number_check={}",
+        format!("{:?}", rules.duplicates).to_lowercase(),
+        rules.default_country.unwrap_or("none"),
+        format!("{:?}", rules.number_check).to_lowercase()
+    )
+}
+
+fn damaged(path: &Path) -> Error {
+    Error::invalid_argument(format!(
+        "the journal {} is damaged (a recipient outside the input); nothing was sent",
+        path.display()
+    ))
+}
+
+fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
+    )
+}
+
+fn db_error(path: &Path, e: rusqlite::Error) -> Error {
+    if is_busy(&e) {
+        return Error::invalid_argument(format!(
+            "the journal {} is in use by another process (a send still running?); nothing was sent",
+            path.display()
+        ));
+    }
+    Error::invalid_argument(format!("the journal {}: {e}", path.display()))
+}
+
+/// A write that failed mid-batch (a full disk): the piece is not sent, nor any after it.
+fn write_error(path: &Path, e: rusqlite::Error) -> Error {
+    Error::invalid_argument(format!(
+        "the journal {} could not be written ({e}): this piece and the ones after it were not sent",
+        path.display()
+    ))
+}
