@@ -19,6 +19,7 @@ pub(crate) struct Piece {
     pub indexes: Vec<usize>,
     pub body: Option<Vec<u8>>,
     /// Each recipient's content hash, for the journal (empty without one).
+    #[cfg_attr(not(feature = "journal"), allow(dead_code))]
     pub hashes: Vec<Hash>,
 }
 

@@ -58,12 +58,12 @@ pub(crate) fn send(
         return Ok(report);
     }
     let feeder = feed::SliceFeeder::new(&v, settings.batch_size(), credentials, None);
-    let workers = workers(settings, v.rcpts.len());
+    let total = feeder.len();
     Ok(pool::run(
         sender,
         &feeder,
-        workers,
-        v.rcpts.len(),
+        workers(settings, total),
+        total,
         control,
         None,
     ))
