@@ -197,24 +197,52 @@ fn only_sends_the_positions_given_and_never_one_already_sent() {
     let dir = Dir::new("only");
     let client = batch_client(&sandbox, 10, 2);
     let req = request(people(20));
+    sandbox.set_credit(Some(10));
+    let first = client.send_batch_with(&req, &with(dir.journal())).unwrap();
+    assert_eq!(first.not_sent, (10..20).collect::<Vec<_>>());
+    sandbox.set_credit(None);
     let some = client
-        .send_batch_with(&req, &with(dir.journal().only([1, 3, 5])))
+        .send_batch_with(&req, &with(dir.journal().only([1, 11, 13])))
         .unwrap();
-    assert_eq!(some.batches[0].count, 3);
+    assert_eq!(some.batches[0].count, 2, "1 was sent by the first run");
     let again = client
-        .send_batch_with(&req, &with(dir.journal().only([1, 3, 5, 7])))
+        .send_batch_with(&req, &with(dir.journal().only([1, 11, 13, 15])))
         .unwrap();
-    assert_eq!(again.batches[0].count, 1, "only 7 is new");
-    assert_eq!(again.already_sent, 3);
+    assert_eq!(again.batches[0].count, 1, "only 15 is new");
     assert!(Journal::read(dir.journal().path())
         .unwrap()
         .finished_at
         .is_none());
     let rest = client.send_batch_with(&req, &with(dir.journal())).unwrap();
-    assert_eq!(rest.already_sent, 4);
+    assert_eq!(rest.already_sent, 13);
+    assert!(Journal::read(dir.journal().path())
+        .unwrap()
+        .finished_at
+        .is_some());
     let got = received(&sandbox);
     assert_eq!(got.len(), 20);
     assert!(got.values().all(|&n| n == 1));
+}
+
+#[test]
+fn a_journal_made_for_some_positions_is_a_campaign_of_those_alone() {
+    let sandbox = sandbox();
+    let dir = Dir::new("scope");
+    let client = batch_client(&sandbox, 10, 2);
+    let req = request(people(20));
+    let some = client
+        .send_batch_with(&req, &with(dir.journal().only([2, 4])))
+        .unwrap();
+    assert_eq!(some.batches[0].count, 2);
+    let state = Journal::read(dir.journal().path()).unwrap();
+    assert!(state.finished_at.is_some(), "{state:?}");
+    let resumed = client.send_batch_with(&req, &with(dir.journal())).unwrap();
+    assert!(resumed.batches.is_empty(), "the others are not its campaign");
+    let wider = client
+        .send_batch_with(&req, &with(dir.journal().only([2, 4, 6])))
+        .unwrap();
+    assert!(wider.batches.is_empty());
+    assert_eq!(received(&sandbox).len(), 2);
 }
 
 #[test]

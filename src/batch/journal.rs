@@ -60,6 +60,9 @@ CREATE TABLE piece (
     error       TEXT,
     campaign_id TEXT
 );
+CREATE TABLE scope (
+    position INTEGER PRIMARY KEY
+);
 CREATE TABLE recipient (
     position INTEGER PRIMARY KEY,
     hash     BLOB NOT NULL,
@@ -119,7 +122,9 @@ impl Journal {
     }
 
     /// Sends only the recipients at these input positions (re-sending the
-    /// ones a report lists), still leaving out those already sent.
+    /// ones a report lists), still leaving out those already sent. A journal
+    /// made by such a run is a campaign of these positions alone: resuming
+    /// it later sends none of the others.
     pub fn only(mut self, positions: impl IntoIterator<Item = usize>) -> Self {
         self.only = Some(positions.into_iter().collect());
         self
@@ -285,6 +290,14 @@ impl Active {
                 ],
             )
             .map_err(fail)?;
+            if let Some(only) = &journal.only {
+                let mut insert = tx
+                    .prepare("INSERT OR IGNORE INTO scope (position) VALUES (?1)")
+                    .map_err(fail)?;
+                for &i in only {
+                    insert.execute([i as i64]).map_err(fail)?;
+                }
+            }
         } else {
             check_campaign(&tx, path, campaign, &rules)?;
         }
@@ -309,16 +322,28 @@ impl Active {
             .query_row("SELECT salt FROM campaign", [], |r| r.get(0))
             .map_err(fail)?;
 
-        let mut wanted = match &journal.only {
-            None => vec![true; campaign.total],
-            Some(only) => {
-                let mut w = vec![false; campaign.total];
-                for &i in only.iter().filter(|&&i| i < campaign.total) {
-                    w[i] = true;
-                }
-                w
-            }
+        let scope: Vec<usize> = {
+            let mut rows = tx.prepare("SELECT position FROM scope").map_err(fail)?;
+            let rows = rows
+                .query_map([], |r| r.get::<_, i64>(0))
+                .map_err(fail)?;
+            rows.map(|r| r.map(|i| i as usize))
+                .collect::<rusqlite::Result<_>>()
+                .map_err(fail)?
         };
+        let mut wanted = vec![scope.is_empty(); campaign.total];
+        for &i in &scope {
+            *wanted.get_mut(i).ok_or_else(|| damaged(path))? = true;
+        }
+        if let Some(only) = &journal.only {
+            let mut chosen = vec![false; campaign.total];
+            for &i in only.iter().filter(|&&i| i < campaign.total) {
+                chosen[i] = true;
+            }
+            for (w, c) in wanted.iter_mut().zip(chosen) {
+                *w &= c;
+            }
+        }
         let (mut recorded, mut already_sent, mut earlier_unknown) = (HashMap::new(), 0, Vec::new());
         {
             let mut rows = tx
@@ -432,14 +457,18 @@ impl Active {
         let conn = self.conn.into_inner().unwrap_or_else(|p| p.into_inner());
         // Best effort: a journal that cannot record its end still holds
         // every recipient's fate, and the next run finishes it.
-        let done: i64 = conn
-            .query_row(
-                "SELECT count(*) FROM recipient WHERE state IN ('sent', 'unknown')",
-                [],
-                |r| r.get(0),
-            )
-            .unwrap_or(0);
-        let finished = done as usize + report.dropped.len() >= self.total;
+        let count = |sql: &str| conn.query_row(sql, [], |r| r.get::<_, i64>(0)).ok();
+        let done = count("SELECT count(*) FROM recipient WHERE state IN ('sent', 'unknown')");
+        let scoped_left = count(
+            "SELECT count(*) FROM scope WHERE position NOT IN \
+             (SELECT position FROM recipient WHERE state IN ('sent', 'unknown'))",
+        );
+        let scoped = count("SELECT count(*) FROM scope").unwrap_or(0) > 0;
+        let finished = match (scoped, done, scoped_left) {
+            (true, _, Some(left)) => left as usize <= report.dropped.len(),
+            (false, Some(done), _) => done as usize + report.dropped.len() >= self.total,
+            _ => false,
+        };
         let _ = conn.execute_batch(&format!(
             "BEGIN;
              UPDATE run SET ended_at = {NOW} WHERE id = {run};
