@@ -237,7 +237,10 @@ fn a_journal_made_for_some_positions_is_a_campaign_of_those_alone() {
     let state = Journal::read(dir.journal().path()).unwrap();
     assert!(state.finished_at.is_some(), "{state:?}");
     let resumed = client.send_batch_with(&req, &with(dir.journal())).unwrap();
-    assert!(resumed.batches.is_empty(), "the others are not its campaign");
+    assert!(
+        resumed.batches.is_empty(),
+        "the others are not its campaign"
+    );
     let wider = client
         .send_batch_with(&req, &with(dir.journal().only([2, 4, 6])))
         .unwrap();

@@ -324,9 +324,7 @@ impl Active {
 
         let scope: Vec<usize> = {
             let mut rows = tx.prepare("SELECT position FROM scope").map_err(fail)?;
-            let rows = rows
-                .query_map([], |r| r.get::<_, i64>(0))
-                .map_err(fail)?;
+            let rows = rows.query_map([], |r| r.get::<_, i64>(0)).map_err(fail)?;
             rows.map(|r| r.map(|i| i as usize))
                 .collect::<rusqlite::Result<_>>()
                 .map_err(fail)?
