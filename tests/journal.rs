@@ -74,7 +74,7 @@ fn a_batch_run_twice_with_its_journal_sends_everyone_once() {
     assert_eq!(got.len(), 45);
     assert!(got.values().all(|&n| n == 1));
 
-    let state = Journal::read(dir.journal().path()).unwrap();
+    let state = Journal::read(dir.journal().path()).unwrap().unwrap();
     assert_eq!((state.recipients, state.sent, state.runs), (45, 45, 2));
     assert!(state.finished_at.is_some());
 }
@@ -96,7 +96,7 @@ fn a_resume_sends_the_not_sent_and_leaves_the_unknown_unless_told() {
     assert_eq!(first.status, BatchStatus::Partial);
     assert_eq!(first.not_sent, (10..20).collect::<Vec<_>>());
     assert_eq!(first.unknown, (20..30).collect::<Vec<_>>());
-    let state = Journal::read(dir.journal().path()).unwrap();
+    let state = Journal::read(dir.journal().path()).unwrap().unwrap();
     assert_eq!((state.sent, state.not_sent, state.unknown), (10, 10, 10));
     assert!(
         state.finished_at.is_none(),
@@ -211,11 +211,13 @@ fn only_sends_the_positions_given_and_never_one_already_sent() {
     assert_eq!(again.batches[0].count, 1, "only 15 is new");
     assert!(Journal::read(dir.journal().path())
         .unwrap()
+        .unwrap()
         .finished_at
         .is_none());
     let rest = client.send_batch_with(&req, &with(dir.journal())).unwrap();
     assert_eq!(rest.already_sent, 13);
     assert!(Journal::read(dir.journal().path())
+        .unwrap()
         .unwrap()
         .finished_at
         .is_some());
@@ -234,7 +236,7 @@ fn a_journal_made_for_some_positions_is_a_campaign_of_those_alone() {
         .send_batch_with(&req, &with(dir.journal().only([2, 4])))
         .unwrap();
     assert_eq!(some.batches[0].count, 2);
-    let state = Journal::read(dir.journal().path()).unwrap();
+    let state = Journal::read(dir.journal().path()).unwrap().unwrap();
     assert!(state.finished_at.is_some(), "{state:?}");
     let resumed = client.send_batch_with(&req, &with(dir.journal())).unwrap();
     assert!(

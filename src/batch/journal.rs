@@ -142,23 +142,19 @@ impl Journal {
         &self.path
     }
 
-    /// What the journal at `path` says, sending nothing. Fails when there is
-    /// no journal there, it is not one, or a batch is using it.
-    pub fn read(path: impl AsRef<Path>) -> Result<JournalState> {
+    /// What the journal at `path` says, sending nothing: `None` when no
+    /// batch recorded anything there (no file, or one a batch killed at its
+    /// very start left empty: sending again is safe). Fails when the file is
+    /// not a journal or a batch is using it.
+    pub fn read(path: impl AsRef<Path>) -> Result<Option<JournalState>> {
         let path = path.as_ref();
         if !path.exists() {
-            return Err(Error::invalid_argument(format!(
-                "there is no journal at {}",
-                path.display()
-            )));
+            return Ok(None);
         }
         let conn = connect(path)?;
         let fail = |e| db_error(path, e);
         if !holds_journal(&conn, path)? {
-            return Err(Error::invalid_argument(format!(
-                "{} is an empty journal",
-                path.display()
-            )));
+            return Ok(None);
         }
         let mut state = conn
             .query_row(
@@ -197,7 +193,7 @@ impl Journal {
                 _ => state.unknown += n as usize,
             }
         }
-        Ok(state)
+        Ok(Some(state))
     }
 }
 

@@ -102,7 +102,15 @@ pub fn send(a: &SendArgs, client: Client, head: SendRequest) -> Result<u8, Failu
 
 /// `resume JOURNAL`: the same file, design and reading, from what the journal kept.
 pub fn resume(a: ResumeArgs) -> Result<u8, Failure> {
-    let state = Journal::read(&a.journal).map_err(|e| Failure::usage(e.message()))?;
+    let state = Journal::read(&a.journal)
+        .map_err(|e| Failure::usage(e.message()))?
+        .ok_or_else(|| {
+            Failure::usage(format!(
+                "the journal {} records nothing: the send it was made for stopped before \
+                 sending anything (or never ran); run that send again",
+                a.journal.display()
+            ))
+        })?;
     let note: Value = state
         .note
         .as_deref()
@@ -387,10 +395,9 @@ fn suffixed(path: &Path, suffix: &str) -> PathBuf {
 /// A send whose journal exists was started before: refused, with the
 /// command that finishes it, or (finished) unless `--again`.
 fn refuse_a_second_send(journal: &Path, a: &SendArgs, source: &Source) -> Result<(), Failure> {
-    if !journal.exists() {
+    let Some(state) = Journal::read(journal).map_err(|e| Failure::usage(e.message()))? else {
         return Ok(());
-    }
-    let state = Journal::read(journal).map_err(|e| Failure::usage(e.message()))?;
+    };
     let file = source.name();
     let shown = shell_path(journal);
     let counts = format!(
