@@ -140,6 +140,7 @@ fn every_exported_function_runs_inside_c_boundary() {
             "splio_client_new",
             "splio_client_send",
             "splio_client_send_batch",
+            "splio_client_send_batch_with",
             "splio_status_name",
             "splio_string_free",
             "splio_validate",

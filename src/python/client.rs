@@ -76,7 +76,15 @@ impl Client {
 
     /// Sends in `batch_size` pieces, `concurrency` at a time; returns a `BatchReport`
     /// accounting for every recipient. Raises only when nothing was sent.
-    #[pyo3(signature = (message, rcpts, *, opcode = None, category = None))]
+    ///
+    /// `journal`: a file path where every recipient is recorded before its
+    /// piece leaves and with its outcome after. Called again with the same
+    /// journal and the same recipients (after a crash, say), it sends only
+    /// those not sent yet; those whose fate is unknown are sent again only
+    /// with `include_unknown=True`. A changed list is refused (`ValueError`
+    /// family: `SplioError` of kind `invalid_argument`) before anything is sent.
+    #[pyo3(signature = (message, rcpts, *, opcode = None, category = None, journal = None, include_unknown = false))]
+    #[allow(clippy::too_many_arguments)]
     fn send_batch(
         &self,
         py: Python<'_>,
@@ -84,9 +92,21 @@ impl Client {
         rcpts: &Bound<'_, PyAny>,
         opcode: Option<&Bound<'_, PyAny>>,
         category: Option<&Bound<'_, PyAny>>,
+        journal: Option<std::path::PathBuf>,
+        include_unknown: bool,
     ) -> PyResult<BatchReport> {
         let request = convert::request(message, rcpts, opcode, category)?;
-        self.detached(py, |c| c.send_batch(&request))
+        let control = match journal {
+            Some(path) => crate::BatchControl::new()
+                .journal(crate::Journal::new(path).include_unknown(include_unknown)),
+            None if include_unknown => {
+                return Err(pyo3::exceptions::PyTypeError::new_err(
+                    "include_unknown needs a journal",
+                ))
+            }
+            None => crate::BatchControl::new(),
+        };
+        self.detached(py, |c| c.send_batch_with(&request, &control))
             .map(BatchReport::from)
     }
 

@@ -16,11 +16,11 @@ use ring::hmac;
 use ring::rand::{SecureRandom, SystemRandom};
 use rusqlite::{params, Connection, ErrorCode, OpenFlags, OptionalExtension};
 
-use super::feed::{Hash, Piece, Selection};
-use super::pool::Ledger;
+mod ledger;
+
+use super::feed::{Hash, Selection};
 use super::report::BatchReport;
-use crate::answer::SendResult;
-use crate::error::{Delivery, Error, Result};
+use crate::error::{Error, Result};
 use crate::recipient::Recipient;
 use crate::settings::ValidationSettings;
 
@@ -66,9 +66,11 @@ CREATE TABLE scope (
 CREATE TABLE recipient (
     position INTEGER PRIMARY KEY,
     hash     BLOB NOT NULL,
-    state    TEXT NOT NULL CHECK (state IN ('sending', 'sent', 'not_sent', 'unknown')),
     piece    INTEGER NOT NULL REFERENCES piece(id)
 );
+CREATE VIEW fate AS
+    SELECT recipient.position, piece.state, recipient.piece, piece.error
+    FROM recipient JOIN piece ON piece.id = recipient.piece;
 ";
 
 /// A journal for a batch: where it is kept, and how a resume treats it.
@@ -179,7 +181,7 @@ impl Journal {
             )
             .map_err(fail)?;
         let mut counts = conn
-            .prepare("SELECT state, count(*) FROM recipient GROUP BY state")
+            .prepare("SELECT state, count(*) FROM fate GROUP BY state")
             .map_err(fail)?;
         let rows = counts
             .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))
@@ -231,6 +233,7 @@ pub struct JournalState {
 pub(crate) struct Active {
     path: PathBuf,
     conn: Mutex<Connection>,
+    queue: Mutex<ledger::Queue>,
     key: hmac::Key,
     run: i64,
     /// By input position: whether this run sends it.
@@ -298,11 +301,8 @@ impl Active {
             check_campaign(&tx, path, campaign, &rules)?;
         }
         // No one else holds the lock: what is still `sending` was cut off.
-        tx.execute_batch(
-            "UPDATE recipient SET state = 'unknown' WHERE state = 'sending';
-             UPDATE piece SET state = 'unknown' WHERE state = 'sending';",
-        )
-        .map_err(fail)?;
+        tx.execute_batch("UPDATE piece SET state = 'unknown' WHERE state = 'sending'")
+            .map_err(fail)?;
         tx.execute(
             &format!(
                 "INSERT INTO run (started_at, include_unknown, only_positions) VALUES ({NOW}, ?1, ?2)"
@@ -341,7 +341,10 @@ impl Active {
         let (mut recorded, mut already_sent, mut earlier_unknown) = (HashMap::new(), 0, Vec::new());
         {
             let mut rows = tx
-                .prepare("SELECT position, hash, state FROM recipient")
+                .prepare(
+                    "SELECT recipient.position, recipient.hash, piece.state \
+                     FROM recipient JOIN piece ON piece.id = recipient.piece",
+                )
                 .map_err(fail)?;
             let rows = rows
                 .query_map([], |r| {
@@ -378,6 +381,7 @@ impl Active {
         Ok(Active {
             path: path.clone(),
             conn: Mutex::new(conn),
+            queue: Mutex::default(),
             key: hmac::Key::new(hmac::HMAC_SHA256, &salt),
             run,
             wanted,
@@ -448,14 +452,16 @@ impl Active {
             report.unknown.extend(&self.earlier_unknown);
             report.unknown.sort_unstable();
         }
+        // Outcomes not written yet (the last pieces'), then the run's end.
+        self.flush();
         let conn = self.conn.into_inner().unwrap_or_else(|p| p.into_inner());
         // Best effort: a journal that cannot record its end still holds
         // every recipient's fate, and the next run finishes it.
         let count = |sql: &str| conn.query_row(sql, [], |r| r.get::<_, i64>(0)).ok();
-        let done = count("SELECT count(*) FROM recipient WHERE state IN ('sent', 'unknown')");
+        let done = count("SELECT count(*) FROM fate WHERE state IN ('sent', 'unknown')");
         let scoped_left = count(
             "SELECT count(*) FROM scope WHERE position NOT IN \
-             (SELECT position FROM recipient WHERE state IN ('sent', 'unknown'))",
+             (SELECT position FROM fate WHERE state IN ('sent', 'unknown'))",
         );
         let scoped = count("SELECT count(*) FROM scope").unwrap_or(0) > 0;
         let finished = match (scoped, done, scoped_left) {
@@ -500,64 +506,6 @@ impl Selection for Active {
     }
 }
 
-impl Ledger for Active {
-    fn start(&self, piece: &Piece) -> Result<i64> {
-        let fail = |e| write_error(&self.path, e);
-        let mut conn = self.conn.lock().unwrap_or_else(|p| p.into_inner());
-        let tx = conn.transaction().map_err(fail)?;
-        tx.execute(
-            &format!(
-                "INSERT INTO piece (run, recipients, state, started_at) VALUES (?1, ?2, 'sending', {NOW})"
-            ),
-            params![self.run, piece.indexes.len() as i64],
-        )
-        .map_err(fail)?;
-        let ticket = tx.last_insert_rowid();
-        {
-            let mut insert = tx
-                .prepare(
-                    "INSERT INTO recipient (position, hash, state, piece) VALUES (?1, ?2, 'sending', ?3) \
-                     ON CONFLICT (position) DO UPDATE SET state = 'sending', piece = excluded.piece",
-                )
-                .map_err(fail)?;
-            for (i, hash) in piece.indexes.iter().zip(&piece.hashes) {
-                insert
-                    .execute(params![*i as i64, &hash[..], ticket])
-                    .map_err(fail)?;
-            }
-        }
-        tx.commit().map_err(fail)?;
-        Ok(ticket)
-    }
-
-    fn finish(&self, ticket: i64, piece: &Piece, outcome: &Result<SendResult>) -> Result<()> {
-        let fail = |e| write_error(&self.path, e);
-        let (state, error, campaign_id) = match outcome {
-            Ok(r) => ("sent", None, r.campaign_id.clone()),
-            Err(e) if e.delivery() == Delivery::NotSent => ("not_sent", Some(e.to_json()), None),
-            Err(e) => ("unknown", Some(e.to_json()), None),
-        };
-        let mut conn = self.conn.lock().unwrap_or_else(|p| p.into_inner());
-        let tx = conn.transaction().map_err(fail)?;
-        tx.execute(
-            &format!(
-                "UPDATE piece SET state = ?1, ended_at = {NOW}, error = ?2, campaign_id = ?3 WHERE id = ?4"
-            ),
-            params![state, error, campaign_id, ticket],
-        )
-        .map_err(fail)?;
-        {
-            let mut update = tx
-                .prepare("UPDATE recipient SET state = ?1 WHERE position = ?2")
-                .map_err(fail)?;
-            for i in &piece.indexes {
-                update.execute(params![state, *i as i64]).map_err(fail)?;
-            }
-        }
-        tx.commit().map_err(fail)
-    }
-}
-
 /// Opens `path` (creating it), and takes the lock the connection keeps until
 /// it closes: the operating system drops it when the process dies, however.
 fn connect(path: &Path) -> Result<Connection> {
@@ -597,13 +545,10 @@ fn connect(path: &Path) -> Result<Connection> {
             path.display()
         )));
     }
-    conn.pragma_update(None, "synchronous", SYNCHRONOUS)
+    conn.pragma_update(None, "synchronous", "FULL")
         .map_err(fail)?;
     Ok(conn)
 }
-
-/// The sync level of every commit (the README says why).
-const SYNCHRONOUS: &str = "FULL";
 
 /// Whether the file already holds a journal (`false`: it is empty, to be made one).
 fn holds_journal(conn: &Connection, path: &Path) -> Result<bool> {
@@ -737,7 +682,7 @@ fn db_error(path: &Path, e: rusqlite::Error) -> Error {
 }
 
 /// A write that failed mid-batch (a full disk): the piece is not sent, nor any after it.
-fn write_error(path: &Path, e: rusqlite::Error) -> Error {
+pub(super) fn write_error(path: &Path, e: rusqlite::Error) -> Error {
     Error::invalid_argument(format!(
         "the journal {} could not be written ({e}): this piece and the ones after it were not sent",
         path.display()
