@@ -312,11 +312,12 @@ static void test_batch_journal(void) {
     expect(st, SPLIO_OK, &json, "\"batches\":[]", "a third run sends nothing");
     st = splio_client_send_batch_with(client, FIVE, unknown_too, &json);
     expect(st, SPLIO_OK, &json, "\"already_sent\":3", "include_unknown sends the unknown");
-    CHECK(stat_of("accepted") - before == 5, "accepted %ld", stat_of("accepted") - before);
+    /* Three accepted requests: 2 recipients, then 1, then the 2 unknown. */
+    CHECK(stat_of("accepted") - before == 3, "accepted %ld", stat_of("accepted") - before);
 
     /* Another request on the same journal is refused before sending. */
     st = splio_client_send_batch_with(client, ONE, options, &json);
-    expect(st, SPLIO_ERR_INVALID_ARGUMENT, &json, "another campaign", "another request");
+    expect(st, SPLIO_ERR_INVALID_ARGUMENT, &json, "the input changed", "another request");
     expect(splio_client_send_batch_with(client, FIVE, "{\"journl\":\"x\"}", &json),
            SPLIO_ERR_INVALID_ARGUMENT, &json, "unknown option", "a misspelt option");
     expect(splio_client_send_batch_with(client, FIVE, "{\"include_unknown\":true}", &json),
@@ -325,7 +326,7 @@ static void test_batch_journal(void) {
            SPLIO_ERR_INVALID_ARGUMENT, &json, "cannot open the journal", "an unwritable journal");
     expect(splio_client_send_batch_with(NULL, FIVE, NULL, &json), SPLIO_ERR_INVALID_ARGUMENT,
            &json, "client is NULL", "NULL client");
-    CHECK(stat_of("accepted") - before == 5, "nothing more sent");
+    CHECK(stat_of("accepted") - before == 3, "nothing more sent");
     char path[600];
     snprintf(path, sizeof path, "%s/campaign.journal", dir);
     unlink(path);

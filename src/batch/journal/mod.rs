@@ -628,7 +628,9 @@ fn check_campaign(
     }
     if differs.is_empty() && recipients as usize != c.total {
         return Err(Error::invalid_argument(format!(
-            "the input changed since the journal {} was written: it held {recipients} recipients,              it holds {} now (a row added or removed?); nothing was sent. Send the new input with              another journal",
+            "the input changed since the journal {} was written: it held {recipients} recipients, \
+             it holds {} now (a row added or removed?); nothing was sent. Send the new input with \
+             another journal",
             path.display(),
             c.total
         )));
