@@ -227,7 +227,7 @@ fn a_journal_or_report_that_cannot_be_written_stops_the_send_before_it_starts() 
         .arg("--journal")
         .arg("/nonexistent-dir/j.journal"));
     assert_eq!(code, 2);
-    assert!(err.contains("cannot open the journal"), "{err}");
+    assert!(err.contains("cannot create the journal"), "{err}");
     let (code, _, err) = run(send_file(&sandbox, &file)
         .arg("--report")
         .arg("/nonexistent-dir/r.json"));
@@ -242,28 +242,71 @@ fn a_journal_or_report_that_cannot_be_written_stops_the_send_before_it_starts() 
         "the input is intact"
     );
     assert_eq!(sandbox.hits(), 0, "nothing was sent");
+}
 
-    // A read-only directory (root can write anywhere: then there is nothing to check).
-    let ro = TempDir::new("read-only");
-    let ro_file = ro.file("people.csv", csv(5));
-    let dir_path = ro_file.parent().unwrap();
-    let mut perms = std::fs::metadata(dir_path).unwrap().permissions();
-    std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o555);
-    std::fs::set_permissions(dir_path, perms.clone()).unwrap();
-    let writable = std::fs::File::create(dir_path.join("probe")).is_ok();
-    if writable {
-        eprintln!("skipped the read-only part: this user writes in read-only directories (root)");
-    } else {
-        let (code, _, err) = run(&mut send_file(&sandbox, &ro_file));
-        assert_eq!(code, 2);
-        assert!(
-            err.contains("--journal") || err.contains("journal"),
-            "{err}"
-        );
-        assert_eq!(sandbox.hits(), 0);
+/// A directory that cannot be written, holding a recipients file: a
+/// read-only tmpfs (root writes in any directory whatever its mode), else a
+/// directory of mode 0555. `None` when neither can be had.
+fn read_only_dir_with(
+    dir: &TempDir,
+    name: &str,
+    content: &str,
+) -> Option<(std::path::PathBuf, Unmount)> {
+    let ro = dir.path("ro");
+    std::fs::create_dir_all(&ro).unwrap();
+    let mounted = Command::new("mount")
+        .args(["-t", "tmpfs", "-o", "size=64k", "tmpfs"])
+        .arg(&ro)
+        .status()
+        .is_ok_and(|s| s.success());
+    let file = ro.join(name);
+    std::fs::write(&file, content).unwrap();
+    let guard = Unmount(mounted.then(|| ro.clone()));
+    if mounted {
+        let remounted = Command::new("mount")
+            .args(["-o", "remount,ro"])
+            .arg(&ro)
+            .status()
+            .is_ok_and(|s| s.success());
+        return remounted.then_some((file, guard));
     }
-    std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o755);
-    std::fs::set_permissions(dir_path, perms).unwrap();
+    let mut perms = std::fs::metadata(&ro).unwrap().permissions();
+    std::os::unix::fs::PermissionsExt::set_mode(&mut perms, 0o555);
+    std::fs::set_permissions(&ro, perms).unwrap();
+    let writable = std::fs::File::create(ro.join("probe")).is_ok();
+    (!writable).then_some((file, guard))
+}
+
+/// Unmounts a test's tmpfs, however the test ends.
+struct Unmount(Option<std::path::PathBuf>);
+
+impl Drop for Unmount {
+    fn drop(&mut self) {
+        if let Some(dir) = &self.0 {
+            let _ = Command::new("umount").arg(dir).status();
+        }
+    }
+}
+
+#[test]
+fn a_file_in_a_read_only_directory_needs_a_journal_elsewhere() {
+    let sandbox = sandbox();
+    let dir = TempDir::new("read-only");
+    let Some((file, _mount)) = read_only_dir_with(&dir, "people.csv", &csv(5)) else {
+        eprintln!("skipped: no read-only directory can be made here");
+        return;
+    };
+    let (code, _, err) = run(&mut send_file(&sandbox, &file));
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("cannot create the journal"), "{err}");
+    assert!(err.contains("--no-journal"), "{err}");
+    assert_eq!(sandbox.hits(), 0);
+    let journal = dir.path("elsewhere.journal");
+    let (code, _, err) = run(send_file(&sandbox, &file).arg("--journal").arg(&journal));
+    assert_eq!(code, 0, "{err}");
+    let (code, _, err) = run(cmd(&sandbox).arg("resume").arg(&journal));
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(received(&sandbox).len(), 5);
 }
 
 #[test]
@@ -309,13 +352,7 @@ fn a_full_disk_stops_new_pieces_and_the_rest_is_resumed_elsewhere() {
         eprintln!("skipped: cannot mount a small tmpfs here (needs root)");
         return;
     }
-    struct Unmount<'a>(&'a Path);
-    impl Drop for Unmount<'_> {
-        fn drop(&mut self) {
-            let _ = Command::new("umount").arg(self.0).status();
-        }
-    }
-    let mount = Unmount(&small);
+    let mount = Unmount(Some(small.clone()));
     let journal = small.join("j.journal");
     let (code, out, err) = run(cmd(&sandbox)
         .args([

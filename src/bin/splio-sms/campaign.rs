@@ -68,6 +68,7 @@ pub fn send(a: &SendArgs, client: Client, head: SendRequest) -> Result<u8, Failu
         {
             Some(j) => {
                 refuse_a_second_send(&j, a, &source)?;
+                can_create(&j)?;
                 Some(j)
             }
             None => None,
@@ -390,6 +391,26 @@ fn suffixed(path: &Path, suffix: &str) -> PathBuf {
     let mut name = path.as_os_str().to_owned();
     name.push(suffix);
     PathBuf::from(name)
+}
+
+/// Says before anything is read or sent when the journal cannot be made
+/// there (a read-only directory beside the file, say).
+fn can_create(journal: &Path) -> Result<(), Failure> {
+    if journal.exists() {
+        return Ok(());
+    }
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(journal)
+        .and_then(|_| std::fs::remove_file(journal))
+        .map_err(|e| {
+            Failure::usage(format!(
+                "cannot create the journal {}: {e}; keep it elsewhere with --journal PATH, \
+                 or send without one with --no-journal (nothing was sent)",
+                shell_path(journal)
+            ))
+        })
 }
 
 /// A send whose journal exists was started before: refused, with the
