@@ -81,8 +81,8 @@ impl Client {
     /// piece leaves and with its outcome after. Called again with the same
     /// journal and the same recipients (after a crash, say), it sends only
     /// those not sent yet; those whose fate is unknown are sent again only
-    /// with `include_unknown=True`. A changed list is refused (`ValueError`
-    /// family: `SplioError` of kind `invalid_argument`) before anything is sent.
+    /// with `include_unknown=True`. A changed list, or a journal in use, is
+    /// refused with `ValueError` before anything is sent.
     #[pyo3(signature = (message, rcpts, *, opcode = None, category = None, journal = None, include_unknown = false))]
     #[allow(clippy::too_many_arguments)]
     fn send_batch(

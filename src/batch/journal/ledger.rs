@@ -13,7 +13,8 @@ use std::mem::take;
 
 use rusqlite::{params, Connection};
 
-use super::{write_error, Active, Hash, NOW};
+use super::store::{write_error, NOW};
+use super::{Active, Hash};
 use crate::answer::SendResult;
 use crate::batch::feed::Piece;
 use crate::batch::pool::Ledger;
