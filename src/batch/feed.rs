@@ -52,8 +52,8 @@ pub(crate) trait Feeder: Sync {
 /// The pieces of a validated request held in memory.
 pub(crate) struct SliceFeeder<'a> {
     v: &'a Validated<'a>,
-    /// The recipients this run sends: all of them, or those a journal wants.
-    rcpts: Vec<Clean<'a>>,
+    /// The recipients a journal wants this run to send (`None`: all of them).
+    chosen: Option<Vec<Clean<'a>>>,
     batch_size: usize,
     next: AtomicUsize,
     credentials: &'a Credentials,
@@ -67,19 +67,20 @@ impl<'a> SliceFeeder<'a> {
         credentials: &'a Credentials,
         selection: Option<&'a dyn Selection>,
     ) -> Self {
-        let rcpts = v
-            .rcpts
-            .iter()
-            .filter(|c| selection.is_none_or(|s| s.wanted(c.index)))
-            .map(|c| Clean {
-                index: c.index,
-                cellphone: std::borrow::Cow::Borrowed(&*c.cellphone),
-                recipient: c.recipient,
-            })
-            .collect();
+        let chosen = selection.map(|s| {
+            v.rcpts
+                .iter()
+                .filter(|c| s.wanted(c.index))
+                .map(|c| Clean {
+                    index: c.index,
+                    cellphone: std::borrow::Cow::Borrowed(&*c.cellphone),
+                    recipient: c.recipient,
+                })
+                .collect()
+        });
         SliceFeeder {
             v,
-            rcpts,
+            chosen,
             batch_size,
             next: AtomicUsize::new(0),
             credentials,
@@ -87,15 +88,19 @@ impl<'a> SliceFeeder<'a> {
         }
     }
 
+    fn rcpts(&self) -> &[Clean<'a>] {
+        self.chosen.as_deref().unwrap_or(&self.v.rcpts)
+    }
+
     /// How many recipients it hands out in all.
     pub fn len(&self) -> usize {
-        self.rcpts.len()
+        self.rcpts().len()
     }
 
     fn piece(&self, seq: usize) -> Option<&[Clean<'a>]> {
+        let rcpts = self.rcpts();
         let from = seq.checked_mul(self.batch_size)?;
-        (from < self.rcpts.len())
-            .then(|| &self.rcpts[from..(from + self.batch_size).min(self.rcpts.len())])
+        (from < rcpts.len()).then(|| &rcpts[from..(from + self.batch_size).min(rcpts.len())])
     }
 }
 
@@ -118,8 +123,9 @@ impl Feeder for SliceFeeder<'_> {
 
     fn rest(&self) -> Vec<usize> {
         let from = self.next.load(Ordering::Relaxed);
-        let from = from.saturating_mul(self.batch_size).min(self.rcpts.len());
-        self.rcpts[from..].iter().map(|r| r.index).collect()
+        let rcpts = self.rcpts();
+        let from = from.saturating_mul(self.batch_size).min(rcpts.len());
+        rcpts[from..].iter().map(|r| r.index).collect()
     }
 
     fn dropped(&self) -> Vec<usize> {
