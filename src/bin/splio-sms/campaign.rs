@@ -258,7 +258,8 @@ impl FileSend<'_> {
     fn note(&self) -> Value {
         let absolute = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_owned());
         let mut words = read_words(self.inputs);
-        if let Some(r) = &self.inputs.rcpts {
+        // Standard input cannot be read again: `resume` then asks for --rcpts.
+        if let Some(r) = self.inputs.rcpts.as_ref().filter(|r| r.as_os_str() != "-") {
             words.push(format!("--rcpts={}", absolute(r).display()));
         }
         let v = self.client.settings().validation();
