@@ -212,6 +212,35 @@ enum splio_status splio_client_send_batch(const struct splio_client *client,
                                           char **out_json);
 
 /**
+ * `splio_client_send_batch` with options, a JSON object (NULL: none):
+ * `{"journal": "/var/lib/app/campaign-42.journal", "include_unknown": false,
+ * "only": [3, 17]}`.
+ *
+ * `journal`: a file where every recipient is recorded (by position and a
+ * hash of its content, never the content) as leaving before its piece
+ * leaves, and with its outcome after. The first call creates it; a later
+ * call with the same path and the same request resumes it, after a crash
+ * say: only the recipients not sent yet are sent, and the report's
+ * `already_sent` counts the others. Those whose fate is unknown (in flight at
+ * the crash) are in `unknown` and are sent again only with
+ * `"include_unknown": true`. A request that is not the one the journal
+ * holds (another design, a recipient changed, added, removed or moved) is
+ * refused with `SPLIO_ERR_INVALID_ARGUMENT` before anything is sent, as is
+ * a journal another process is using. `only`: send only these positions of
+ * `rcpts`. Unknown keys are `SPLIO_ERR_INVALID_ARGUMENT`. Statuses and
+ * `*out_json` as for `splio_client_send_batch`. Thread-safe (one journal
+ * per batch at a time).
+ *
+ * # Safety
+ * Each pointer is NULL or valid as described above: strings NUL-terminated,
+ * `client` a live handle from `splio_client_new`, `out_*` writable.
+ */
+enum splio_status splio_client_send_batch_with(const struct splio_client *client,
+                                               const char *request_json,
+                                               const char *options_json,
+                                               char **out_json);
+
+/**
  * Checks a request JSON without sending it, refusing repeated numbers (the
  * default `duplicates` policy). No client is needed and nothing touches the
  * network.

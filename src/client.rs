@@ -141,9 +141,12 @@ impl Client {
         batch::send(&i.sender, &i.settings, &i.credentials, request, None)
     }
 
-    /// [`send_batch`](Client::send_batch) that `control` can cancel from
+    /// [`send_batch`](Client::send_batch) steered by `control`: cancel it from
     /// another thread (no new piece starts; pieces waiting to retry stop
-    /// waiting) and that reports progress.
+    /// waiting), hear its progress, ask for the report as things stand, and
+    /// (feature `journal`) keep a journal that makes it resumable: run it
+    /// again with the same journal after a crash and only the recipients not
+    /// sent yet are sent.
     pub fn send_batch_with(
         &self,
         request: &SendRequest,

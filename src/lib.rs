@@ -96,6 +96,8 @@ pub mod sandbox;
 
 pub use answer::SendResult;
 pub use batch::{BatchControl, BatchPiece, BatchReport, BatchStatus, Progress, Totals};
+#[cfg(feature = "journal")]
+pub use batch::{Journal, JournalState};
 pub use client::Client;
 pub use error::{Delivery, Error, ErrorKind, Problem, Result};
 pub use phone::{NumberCheck, Rewrite, METADATA_VERSION};

@@ -162,3 +162,20 @@ fn a_batch_that_does_not_validate_sends_nothing() {
     assert_eq!(e.problems()[0].path, "rcpts[17].cellphone");
     assert_eq!(sandbox.hits(), 0);
 }
+
+#[test]
+fn progress_is_told_in_order_and_never_goes_backwards() {
+    let sandbox = sandbox();
+    let client = batch_client(&sandbox, 10, 8);
+    let seen = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    let control = splio_sms::BatchControl::new().on_progress({
+        let seen = seen.clone();
+        move |p| seen.lock().unwrap().push(p.done)
+    });
+    let report = client.send_batch_with(&request(400), &control).unwrap();
+    assert_eq!(report.status, BatchStatus::Ok);
+    let seen = seen.lock().unwrap();
+    assert_eq!(seen.len(), 40);
+    assert!(seen.windows(2).all(|w| w[0] < w[1]), "{seen:?}");
+    assert_eq!(seen.last(), Some(&400));
+}

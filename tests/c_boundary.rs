@@ -140,6 +140,7 @@ fn every_exported_function_runs_inside_c_boundary() {
             "splio_client_new",
             "splio_client_send",
             "splio_client_send_batch",
+            "splio_client_send_batch_with",
             "splio_preview",
             "splio_set_log_callback",
             "splio_status_name",

@@ -364,7 +364,7 @@ fn the_report_and_resend_from_round_trip_sends_everyone_once() {
         r#"{"status":"error","message":"invalid JSON","code":400}"#,
     ));
     sandbox.push_fault(Fault::status(500, "down"));
-    let (code, out, _) = run(cmd(&sandbox)
+    let (code, out, err) = run(cmd(&sandbox)
         .args([
             "send",
             "-m",
@@ -379,7 +379,7 @@ fn the_report_and_resend_from_round_trip_sends_everyone_once() {
         .arg("--report")
         .arg(&report));
     assert_eq!(code, 6, "partial: {out}");
-    assert!(out.contains("--resend-from"), "{out}");
+    assert!(err.contains("send them with: splio-sms resume "), "{err}");
     let doc = read_json(&report);
     assert_eq!(doc["not_sent"].as_array().unwrap().len(), 10);
     assert_eq!(doc["unknown"].as_array().unwrap().len(), 10);
@@ -407,13 +407,29 @@ fn the_report_and_resend_from_round_trip_sends_everyone_once() {
     assert_eq!(code, 2);
     assert!(err.contains("the file changed"), "{err}");
 
+    // The journal knows the 10 not sent were sent since: only the unknown go.
     let (code, out, _) = run(cmd(&sandbox)
         .args(["send", "-m", DESIGN, "--rcpts"])
         .arg(&f)
         .args(["--include-unknown", "--resend-from"])
         .arg(&report));
     assert_eq!(code, 0);
-    assert!(out.starts_with("ok: 20 SMS queued"), "{out}");
+    assert!(out.starts_with("ok: 10 SMS queued"), "{out}");
+    let got = received(&sandbox);
+    assert_eq!(got.len(), 50);
+    assert!(got.values().all(|&n| n == 1));
+
+    // The same re-send again, twice: no one is sent anything more.
+    for _ in 0..2 {
+        let (code, out, err) = run(cmd(&sandbox)
+            .args(["send", "-m", DESIGN, "--rcpts"])
+            .arg(&f)
+            .args(["--include-unknown", "--resend-from"])
+            .arg(&report));
+        assert_eq!(code, 0, "{err}");
+        assert!(out.starts_with("ok: 0 SMS queued"), "{out}");
+    }
+    assert_eq!(received(&sandbox).values().sum::<usize>(), 50);
 }
 
 #[test]

@@ -18,6 +18,21 @@ pub(crate) struct Piece {
     pub seq: usize,
     pub indexes: Vec<usize>,
     pub body: Option<Vec<u8>>,
+    /// Each recipient's content hash, for the journal (empty without one).
+    #[cfg_attr(not(feature = "journal"), allow(dead_code))]
+    pub hashes: Vec<Hash>,
+}
+
+/// A recipient's content hash (the journal's, keyed per journal).
+pub(crate) type Hash = [u8; 16];
+
+/// Which recipients a run sends (a journal skips those already sent), and
+/// the hash it records for each.
+pub(crate) trait Selection: Sync {
+    /// Whether the recipient at `index` of the input is sent in this run.
+    fn wanted(&self, index: usize) -> bool;
+    /// The hash of a recipient's content: its number as sent and its fields.
+    fn hash(&self, cellphone: &str, recipient: &Recipient) -> Hash;
 }
 
 /// Hands out pieces in order to any number of workers.
@@ -37,27 +52,63 @@ pub(crate) trait Feeder: Sync {
 /// The pieces of a validated request held in memory.
 pub(crate) struct SliceFeeder<'a> {
     v: &'a Validated<'a>,
-    pieces: Vec<&'a [Clean<'a>]>,
+    /// The recipients a journal wants this run to send (`None`: all of them).
+    chosen: Option<Vec<Clean<'a>>>,
+    batch_size: usize,
     next: AtomicUsize,
     credentials: &'a Credentials,
+    selection: Option<&'a dyn Selection>,
 }
 
 impl<'a> SliceFeeder<'a> {
-    pub fn new(v: &'a Validated<'a>, batch_size: usize, credentials: &'a Credentials) -> Self {
+    pub fn new(
+        v: &'a Validated<'a>,
+        batch_size: usize,
+        credentials: &'a Credentials,
+        selection: Option<&'a dyn Selection>,
+    ) -> Self {
+        let chosen = selection.map(|s| {
+            v.rcpts
+                .iter()
+                .filter(|c| s.wanted(c.index))
+                .map(|c| Clean {
+                    index: c.index,
+                    cellphone: std::borrow::Cow::Borrowed(&*c.cellphone),
+                    recipient: c.recipient,
+                })
+                .collect()
+        });
         SliceFeeder {
             v,
-            pieces: v.rcpts.chunks(batch_size).collect(),
+            chosen,
+            batch_size,
             next: AtomicUsize::new(0),
             credentials,
+            selection,
         }
+    }
+
+    fn rcpts(&self) -> &[Clean<'a>] {
+        self.chosen.as_deref().unwrap_or(&self.v.rcpts)
+    }
+
+    /// How many recipients it hands out in all.
+    pub fn len(&self) -> usize {
+        self.rcpts().len()
+    }
+
+    fn piece(&self, seq: usize) -> Option<&[Clean<'a>]> {
+        let rcpts = self.rcpts();
+        let from = seq.checked_mul(self.batch_size)?;
+        (from < rcpts.len()).then(|| &rcpts[from..(from + self.batch_size).min(rcpts.len())])
     }
 }
 
 impl SliceFeeder<'_> {
     /// Every piece's recipients, in order, before any is handed out.
     pub fn plan(&self) -> Vec<Vec<usize>> {
-        self.pieces
-            .iter()
+        self.rcpts()
+            .chunks(self.batch_size)
             .map(|p| p.iter().map(|r| r.index).collect())
             .collect()
     }
@@ -66,20 +117,25 @@ impl SliceFeeder<'_> {
 impl Feeder for SliceFeeder<'_> {
     fn next(&self, encode: bool) -> Option<Piece> {
         let seq = self.next.fetch_add(1, Ordering::Relaxed);
-        let piece = self.pieces.get(seq)?;
+        let piece = self.piece(seq)?;
         Some(Piece {
             seq,
             indexes: piece.iter().map(|r| r.index).collect(),
             body: encode.then(|| wire::encode_body(self.credentials, self.v, piece)),
+            hashes: self.selection.map_or_else(Vec::new, |s| {
+                piece
+                    .iter()
+                    .map(|c| s.hash(&c.cellphone, c.recipient))
+                    .collect()
+            }),
         })
     }
 
     fn rest(&self) -> Vec<usize> {
-        let from = self.next.load(Ordering::Relaxed).min(self.pieces.len());
-        self.pieces[from..]
-            .iter()
-            .flat_map(|p| p.iter().map(|r| r.index))
-            .collect()
+        let from = self.next.load(Ordering::Relaxed);
+        let rcpts = self.rcpts();
+        let from = from.saturating_mul(self.batch_size).min(rcpts.len());
+        rcpts[from..].iter().map(|r| r.index).collect()
     }
 
     fn dropped(&self) -> Vec<usize> {
@@ -92,6 +148,7 @@ pub(crate) struct StreamFeeder<'a, I> {
     head: Validated<'a>,
     credentials: &'a Credentials,
     batch_size: usize,
+    selection: Option<&'a dyn Selection>,
     state: Mutex<State<I>>,
 }
 
@@ -116,11 +173,13 @@ where
         batch_size: usize,
         rules: ValidationSettings,
         iter: I,
+        selection: Option<&'a dyn Selection>,
     ) -> Self {
         StreamFeeder {
             head,
             credentials,
             batch_size,
+            selection,
             state: Mutex::new(State {
                 rules,
                 iter,
@@ -148,8 +207,10 @@ where
     I: Iterator<Item = Result<Recipient, String>> + Send,
 {
     /// The next recipient to send with its index and cleaned number, noting
-    /// those refused or dropped on the way; `None` at the end.
-    fn take(&mut self) -> Option<(usize, Recipient, String)> {
+    /// those refused or dropped on the way and passing over those `selection`
+    /// does not want (after de-duplication: a number sent in an earlier run
+    /// still makes its later repeats repeats); `None` at the end.
+    fn take(&mut self, selection: Option<&dyn Selection>) -> Option<(usize, Recipient, String)> {
         loop {
             let item = self.iter.next()?;
             let i = self.next_index;
@@ -165,6 +226,7 @@ where
                 continue;
             };
             match self.seen.note(i, &cellphone, &mut ignored) {
+                Verdict::Keep if selection.is_some_and(|s| !s.wanted(i)) => {}
                 Verdict::Keep => return Some((i, r, cellphone)),
                 Verdict::Drop | Verdict::Refused => self.dropped.push(i),
             }
@@ -182,7 +244,9 @@ where
             let mut st = self.state();
             let mut taken = Vec::with_capacity(self.batch_size);
             while taken.len() < self.batch_size {
-                let Some(next) = st.take() else { break };
+                let Some(next) = st.take(self.selection) else {
+                    break;
+                };
                 taken.push(next);
             }
             if taken.is_empty() {
@@ -206,6 +270,9 @@ where
             seq,
             indexes: taken.iter().map(|(i, _, _)| *i).collect(),
             body,
+            hashes: self.selection.map_or_else(Vec::new, |s| {
+                taken.iter().map(|(_, r, c)| s.hash(c, r)).collect()
+            }),
         })
     }
 
@@ -213,7 +280,7 @@ where
         // The remainder, with the same de-duplication as sending: a later
         // repeat of a number already sent must not be offered for re-sending.
         let mut st = self.state();
-        std::iter::from_fn(|| st.take().map(|(i, _, _)| i)).collect()
+        std::iter::from_fn(|| st.take(self.selection).map(|(i, _, _)| i)).collect()
     }
 
     fn dropped(&self) -> Vec<usize> {

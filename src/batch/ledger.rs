@@ -75,6 +75,7 @@ impl Ledger {
                 seq,
                 indexes: indexes.clone(),
                 body: None,
+                hashes: Vec::new(),
             };
             finished.push((piece, outcome));
         }

@@ -13,8 +13,9 @@ use crate::cancel::Cancel;
 use crate::error::{Delivery, Error, ErrorKind, Result};
 use crate::sender::{Call, Sender};
 
-/// Steers a running batch from another thread: stop starting pieces (the
-/// ones in flight finish), and hear about progress.
+/// Steers a batch: a journal to keep (feature `journal`), and from another
+/// thread while it runs: stop starting pieces (the ones in flight finish),
+/// and hear about progress.
 #[derive(Default)]
 pub struct BatchControl {
     pub(crate) cancel: Cancel,
@@ -22,6 +23,8 @@ pub struct BatchControl {
     pub(crate) ledger: Ledger,
     #[allow(clippy::type_complexity)]
     progress: Option<Box<dyn Fn(&Progress) + Send + Sync>>,
+    #[cfg(feature = "journal")]
+    journal: Option<super::journal::Journal>,
 }
 
 impl BatchControl {
@@ -55,13 +58,29 @@ impl BatchControl {
     pub fn report_so_far(&self) -> Option<BatchReport> {
         self.ledger.report()
     }
+
+    /// Keeps `journal` for the batch: every recipient is recorded as leaving
+    /// before its piece leaves and with its outcome after, and a journal that
+    /// already holds this campaign resumes it (see [`super::Journal`]).
+    #[cfg(feature = "journal")]
+    pub fn journal(mut self, journal: super::journal::Journal) -> Self {
+        self.journal = Some(journal);
+        self
+    }
+
+    #[cfg(feature = "journal")]
+    pub(crate) fn kept_journal(&self) -> Option<&super::journal::Journal> {
+        self.journal.as_ref()
+    }
 }
 
 impl std::fmt::Debug for BatchControl {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("BatchControl")
-            .field("cancelled", &self.is_cancelled())
-            .finish_non_exhaustive()
+        let mut d = f.debug_struct("BatchControl");
+        d.field("cancelled", &self.is_cancelled());
+        #[cfg(feature = "journal")]
+        d.field("journal", &self.journal);
+        d.finish_non_exhaustive()
     }
 }
 
@@ -77,6 +96,15 @@ pub struct Progress {
     pub total: usize,
 }
 
+/// Where a batch records each piece before it leaves and after its answer
+/// (the journal). A piece whose start cannot be recorded is not sent.
+pub(crate) trait Recorder: Sync {
+    /// Records that `piece` is about to leave; the ticket is for [`Recorder::finish`].
+    fn start(&self, piece: &Piece) -> Result<i64>;
+    /// Records what became of a started piece.
+    fn finish(&self, ticket: i64, piece: &Piece, outcome: &Result<SendResult>) -> Result<()>;
+}
+
 /// Sends every piece `feeder` gives over `sender`, `workers` at a time, and
 /// accounts for each recipient in the report.
 pub(crate) fn run(
@@ -85,6 +113,7 @@ pub(crate) fn run(
     workers: usize,
     total: usize,
     control: Option<&BatchControl>,
+    recorder: Option<&dyn Recorder>,
 ) -> BatchReport {
     let finished: Mutex<Vec<(Piece, Result<SendResult>)>> = Mutex::new(Vec::new());
     let counts = Mutex::new(Progress {
@@ -103,16 +132,46 @@ pub(crate) fn run(
             let Some(mut piece) = feeder.next(halt.is_none()) else {
                 break;
             };
-            let outcome = match piece.body.take() {
-                Some(body) => match send_piece(sender, &body, &piece, control) {
-                    Some(outcome) => outcome,
-                    None => {
-                        let mut unsent = unsent.lock().unwrap_or_else(|p| p.into_inner());
-                        unsent.extend(&piece.indexes);
-                        break;
+            let body = piece.body.take();
+            // Recorded as leaving before it leaves: a crash after this line
+            // leaves the piece `unknown` in the journal, never forgotten.
+            let ticket = match (&body, recorder) {
+                (Some(_), Some(r)) => match r.start(&piece) {
+                    Ok(t) => Ok(Some(t)),
+                    Err(e) => {
+                        let _ = halted.set(e.clone());
+                        Err(e)
                     }
                 },
-                None => Err(skipped(halt)),
+                _ => Ok(None),
+            };
+            let outcome = match (body, ticket) {
+                (_, Err(e)) => Err(e),
+                (Some(body), Ok(ticket)) => {
+                    let sent = send_piece(sender, &body, &piece, control);
+                    if let (Some(r), Some(t)) = (recorder, ticket) {
+                        // Cancelled before its first attempt: it never left.
+                        let never_left = Err(Error::new(
+                            ErrorKind::Internal,
+                            Delivery::NotSent,
+                            "cancelled before it was sent",
+                        ));
+                        // Unrecorded, the piece stays `sending` (read as
+                        // unknown), and later ones could not be recorded either.
+                        if let Err(e) = r.finish(t, &piece, sent.as_ref().unwrap_or(&never_left)) {
+                            let _ = halted.set(e);
+                        }
+                    }
+                    match sent {
+                        Some(outcome) => outcome,
+                        None => {
+                            let mut unsent = unsent.lock().unwrap_or_else(|p| p.into_inner());
+                            unsent.extend(&piece.indexes);
+                            break;
+                        }
+                    }
+                }
+                (None, Ok(_)) => Err(skipped(halt)),
             };
             if let Some(c) = control {
                 c.ledger.finished(piece.seq, &outcome);
@@ -123,16 +182,16 @@ pub(crate) fn run(
                     let _ = halted.set(e.clone());
                 }
             }
-            let progress = {
+            {
                 let mut c = counts.lock().unwrap_or_else(|p| p.into_inner());
                 c.done += piece.indexes.len();
                 if outcome.is_err() {
                     c.failed += piece.indexes.len();
                 }
-                *c
-            };
-            if let Some(report) = control.and_then(|c| c.progress.as_ref()) {
-                report(&progress);
+                // Told under the lock, so that progress never goes backwards.
+                if let Some(report) = control.and_then(|c| c.progress.as_ref()) {
+                    report(&c);
+                }
             }
             finished
                 .lock()

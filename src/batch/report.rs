@@ -74,6 +74,9 @@ pub struct BatchReport {
     /// Set when [`super::BatchControl::cancel`] stopped the batch: the pieces not
     /// started are in `not_sent`, without an entry in `batches`.
     pub interrupted: bool,
+    /// Recipients a journal says an earlier run sent, so this one did not
+    /// (they are in no list). Recipients it says are unknown are in `unknown`.
+    pub already_sent: usize,
 }
 
 impl BatchReport {
@@ -112,6 +115,7 @@ impl BatchReport {
             unknown: Vec::new(),
             dropped,
             interrupted,
+            already_sent: 0,
         };
         let (mut first, mut accepted) = (0, 0);
         for (piece, outcome) in finished {
@@ -158,6 +162,9 @@ impl Serialize for BatchReport {
         m.serialize_entry("dropped", &self.dropped)?;
         if self.interrupted {
             m.serialize_entry("interrupted", &true)?;
+        }
+        if self.already_sent > 0 {
+            m.serialize_entry("already_sent", &self.already_sent)?;
         }
         m.end()
     }

@@ -6,7 +6,7 @@ use serde_json::json;
 
 use super::boundary::c_boundary;
 use super::{c_str, splio_status};
-use crate::batch::BatchStatus;
+use crate::batch::{BatchControl, BatchStatus, Journal};
 use crate::client::Client;
 use crate::settings::ClientBuilder;
 
@@ -107,16 +107,119 @@ pub unsafe extern "C" fn splio_client_send_batch(
     c_boundary!(out_json, {
         // SAFETY: forwarded from this function's contract.
         let report = unsafe { with_request(client, request_json, |c, r| c.send_batch_json(r)) }?;
-        let status = match report.status {
-            BatchStatus::Ok => splio_status::SPLIO_OK,
-            BatchStatus::Partial => splio_status::SPLIO_ERR_PARTIAL,
-            BatchStatus::Error => report
-                .first_error()
-                .map_or(splio_status::SPLIO_ERR_INTERNAL, |e| {
-                    splio_status::from_kind(e.kind())
-                }),
+        Ok((batch_status(&report), report.to_json()))
+    })
+}
+
+/// `splio_client_send_batch` with options, a JSON object (NULL: none):
+/// `{"journal": "/var/lib/app/campaign-42.journal", "include_unknown": false,
+/// "only": [3, 17]}`.
+///
+/// `journal`: a file where every recipient is recorded (by position and a
+/// hash of its content, never the content) as leaving before its piece
+/// leaves, and with its outcome after. The first call creates it; a later
+/// call with the same path and the same request resumes it, after a crash
+/// say: only the recipients not sent yet are sent, and the report's
+/// `already_sent` counts the others. Those whose fate is unknown (in flight at
+/// the crash) are in `unknown` and are sent again only with
+/// `"include_unknown": true`. A request that is not the one the journal
+/// holds (another design, a recipient changed, added, removed or moved) is
+/// refused with `SPLIO_ERR_INVALID_ARGUMENT` before anything is sent, as is
+/// a journal another process is using. `only`: send only these positions of
+/// `rcpts`. Unknown keys are `SPLIO_ERR_INVALID_ARGUMENT`. Statuses and
+/// `*out_json` as for `splio_client_send_batch`. Thread-safe (one journal
+/// per batch at a time).
+///
+/// # Safety
+/// Each pointer is NULL or valid as described above: strings NUL-terminated,
+/// `client` a live handle from `splio_client_new`, `out_*` writable.
+#[no_mangle]
+pub unsafe extern "C" fn splio_client_send_batch_with(
+    client: *const splio_client,
+    request_json: *const c_char,
+    options_json: *const c_char,
+    out_json: *mut *mut c_char,
+) -> splio_status {
+    c_boundary!(out_json, {
+        let control = if options_json.is_null() {
+            BatchControl::new()
+        } else {
+            // SAFETY: not NULL, and NUL-terminated per the contract (checked by c_str).
+            batch_options(unsafe { c_str(options_json, "options_json") }?)?
         };
-        Ok((status, report.to_json()))
+        // SAFETY: forwarded from this function's contract.
+        let report = unsafe {
+            with_request(client, request_json, |c, r| {
+                c.send_batch_with(&crate::SendRequest::from_json(r)?, &control)
+            })
+        }?;
+        Ok((batch_status(&report), report.to_json()))
+    })
+}
+
+/// The status a batch report stands for.
+fn batch_status(report: &crate::BatchReport) -> splio_status {
+    match report.status {
+        BatchStatus::Ok => splio_status::SPLIO_OK,
+        BatchStatus::Partial => splio_status::SPLIO_ERR_PARTIAL,
+        BatchStatus::Error => report
+            .first_error()
+            .map_or(splio_status::SPLIO_ERR_INTERNAL, |e| {
+                splio_status::from_kind(e.kind())
+            }),
+    }
+}
+
+/// Reads `splio_client_send_batch_with`'s options.
+fn batch_options(text: &str) -> crate::Result<BatchControl> {
+    let bad = |why: String| crate::Error::invalid_argument(format!("options_json: {why}"));
+    let doc: serde_json::Map<String, serde_json::Value> =
+        serde_json::from_str(text).map_err(|e| bad(format!("not a JSON object: {e}")))?;
+    let mut journal: Option<Journal> = None;
+    let (mut include_unknown, mut only) = (false, None);
+    for (key, value) in &doc {
+        match key.as_str() {
+            "journal" => match value {
+                serde_json::Value::String(p) if !p.is_empty() => journal = Some(Journal::new(p)),
+                serde_json::Value::Null => {}
+                _ => return Err(bad("journal must be a file path".into())),
+            },
+            "include_unknown" => {
+                include_unknown = value
+                    .as_bool()
+                    .ok_or_else(|| bad("include_unknown must be true or false".into()))?
+            }
+            "only" => {
+                let positions = value
+                    .as_array()
+                    .and_then(|a| {
+                        a.iter()
+                            .map(|v| v.as_u64().map(|i| i as usize))
+                            .collect::<Option<Vec<usize>>>()
+                    })
+                    .ok_or_else(|| bad("only must be an array of positions in rcpts".into()))?;
+                only = Some(positions);
+            }
+            other => {
+                return Err(bad(format!(
+                    "{other}: unknown option (expected journal, include_unknown, only)"
+                )))
+            }
+        }
+    }
+    let control = BatchControl::new();
+    Ok(match journal {
+        Some(j) => {
+            let j = j.include_unknown(include_unknown);
+            control.journal(match only {
+                Some(o) => j.only(o),
+                None => j,
+            })
+        }
+        None if include_unknown || only.is_some() => {
+            return Err(bad("include_unknown and only need a journal".into()))
+        }
+        None => control,
     })
 }
 

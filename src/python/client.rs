@@ -105,7 +105,15 @@ impl Client {
     /// was sent: a request that does not validate (`ValidationError`), bad
     /// arguments. Ctrl-C starts no new piece and ends the wait at once with
     /// `splio_sms.Interrupted`, whose `report` accounts for every recipient.
-    #[pyo3(signature = (message, rcpts, *, opcode = None, category = None))]
+    ///
+    /// `journal`: a file path where every recipient is recorded before its
+    /// piece leaves and with its outcome after. Called again with the same
+    /// journal and the same recipients (after a crash, say), it sends only
+    /// those not sent yet; those whose fate is unknown are sent again only
+    /// with `include_unknown=True`. A changed list, or a journal in use, is
+    /// refused with `ValueError` before anything is sent.
+    #[pyo3(signature = (message, rcpts, *, opcode = None, category = None, journal = None, include_unknown = false))]
+    #[allow(clippy::too_many_arguments)]
     fn send_batch(
         &self,
         py: Python<'_>,
@@ -113,10 +121,22 @@ impl Client {
         rcpts: &Bound<'_, PyAny>,
         opcode: Option<&Bound<'_, PyAny>>,
         category: Option<&Bound<'_, PyAny>>,
+        journal: Option<std::path::PathBuf>,
+        include_unknown: bool,
     ) -> PyResult<BatchReport> {
         let request = convert::request(message, rcpts, opcode, category)?;
         logging::refresh(py);
-        let (client, control) = (self.inner.clone(), Arc::new(BatchControl::new()));
+        let control = match journal {
+            Some(path) => BatchControl::new()
+                .journal(crate::Journal::new(path).include_unknown(include_unknown)),
+            None if include_unknown => {
+                return Err(pyo3::exceptions::PyTypeError::new_err(
+                    "include_unknown needs a journal",
+                ))
+            }
+            None => BatchControl::new(),
+        };
+        let (client, control) = (self.inner.clone(), Arc::new(control));
         let job = {
             let control = control.clone();
             move || client.send_batch_with(&request, &control)

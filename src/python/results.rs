@@ -106,6 +106,12 @@ impl BatchReport {
         self.report.dropped.clone()
     }
 
+    /// Recipients a journal says an earlier run sent (so this one did not).
+    #[getter]
+    fn already_sent(&self) -> usize {
+        self.report.already_sent
+    }
+
     /// The whole report as the contract's JSON document, as a dict.
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         Ok(json_to_py(py, &self.document)?.cast_into::<PyDict>()?)

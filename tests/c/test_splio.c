@@ -305,6 +305,59 @@ static void test_batch_partial(void) {
     splio_client_free(client);
 }
 
+static const char *FIVE =
+    "{\"message\":\"AbCdEf123\",\"rcpts\":[{\"cellphone\":\"+33600000011\"},"
+    "{\"cellphone\":\"+33600000012\"},{\"cellphone\":\"+33600000013\"},"
+    "{\"cellphone\":\"+33600000014\"},{\"cellphone\":\"+33600000015\"}]}";
+
+/* A batch run again with its journal sends only what was not sent. */
+static void test_batch_journal(void) {
+    splio_client *client = make_client(",\"batch_size\":2,\"concurrency\":1");
+    char dir[] = "/tmp/splio-c-journal-XXXXXX";
+    CHECK(mkdtemp(dir) != NULL, "mkdtemp");
+    char options[512], unknown_too[600];
+    snprintf(options, sizeof options, "{\"journal\":\"%s/campaign.journal\"}", dir);
+    snprintf(unknown_too, sizeof unknown_too,
+             "{\"journal\":\"%s/campaign.journal\",\"include_unknown\":true}", dir);
+    char *json = NULL;
+    long before = stat_of("accepted");
+    /* Piece 1 accepted, piece 2 a 502 (unknown), piece 3 a 400 (not sent). */
+    fault("[{\"fault\":\"latency\",\"ms\":0},{\"fault\":\"status\",\"status\":502,\"body\":\"x\"},"
+          "{\"fault\":\"status\",\"status\":400,\"body\":\"{\\\"status\\\":\\\"error\\\",\\\"message\\\":\\\"invalid JSON\\\"}\"}]");
+    splio_status st = splio_client_send_batch_with(client, FIVE, options, &json);
+    CHECK(json && strstr(json, "\"unknown\":[2,3]"), "unknown: %s", json ? json : "");
+    CHECK(json && strstr(json, "\"not_sent\":[4]"), "not_sent: %s", json ? json : "");
+    expect(st, SPLIO_ERR_PARTIAL, &json, "\"status\":\"partial\"", "journaled batch");
+    st = splio_client_send_batch_with(client, FIVE, options, &json);
+    CHECK(json && strstr(json, "\"already_sent\":2"), "resumed: %s", json ? json : "");
+    CHECK(json && strstr(json, "\"unknown\":[2,3]"), "still unknown: %s", json ? json : "");
+    expect(st, SPLIO_OK, &json, "\"count\":1", "resumed batch sends the one not sent");
+    st = splio_client_send_batch_with(client, FIVE, options, &json);
+    expect(st, SPLIO_OK, &json, "\"batches\":[]", "a third run sends nothing");
+    st = splio_client_send_batch_with(client, FIVE, unknown_too, &json);
+    expect(st, SPLIO_OK, &json, "\"already_sent\":3", "include_unknown sends the unknown");
+    /* Three accepted requests: 2 recipients, then 1, then the 2 unknown. */
+    CHECK(stat_of("accepted") - before == 3, "accepted %ld", stat_of("accepted") - before);
+
+    /* Another request on the same journal is refused before sending. */
+    st = splio_client_send_batch_with(client, ONE, options, &json);
+    expect(st, SPLIO_ERR_INVALID_ARGUMENT, &json, "the input changed", "another request");
+    expect(splio_client_send_batch_with(client, FIVE, "{\"journl\":\"x\"}", &json),
+           SPLIO_ERR_INVALID_ARGUMENT, &json, "unknown option", "a misspelt option");
+    expect(splio_client_send_batch_with(client, FIVE, "{\"include_unknown\":true}", &json),
+           SPLIO_ERR_INVALID_ARGUMENT, &json, "need a journal", "include_unknown alone");
+    expect(splio_client_send_batch_with(client, FIVE, "{\"journal\":\"/nonexistent/j\"}", &json),
+           SPLIO_ERR_INVALID_ARGUMENT, &json, "cannot open the journal", "an unwritable journal");
+    expect(splio_client_send_batch_with(NULL, FIVE, NULL, &json), SPLIO_ERR_INVALID_ARGUMENT,
+           &json, "client is NULL", "NULL client");
+    CHECK(stat_of("accepted") - before == 3, "nothing more sent");
+    char path[600];
+    snprintf(path, sizeof path, "%s/campaign.journal", dir);
+    unlink(path);
+    rmdir(dir);
+    splio_client_free(client);
+}
+
 struct worker {
     const splio_client *client;
     int id;
@@ -496,6 +549,7 @@ int main(void) {
     test_validate_with_settings();
     test_preview();
     test_batch_partial();
+    test_batch_journal();
     test_threads(client, sends);
     splio_client_free(client);
     test_log_callback();

@@ -138,7 +138,10 @@ class CommandFace:
             return args + _to_args(rcpts)
         path = self.dir / "rcpts.json"
         path.write_text(json.dumps(rcpts, ensure_ascii=False), encoding="utf-8")
-        return args + ["--rcpts", str(path)]
+        # Each case is a campaign of its own in one reused file: no journal,
+        # which would (rightly) refuse to send the file a second time.
+        journal = [] if call.op == "validate" else ["--no-journal"]
+        return args + ["--rcpts", str(path)] + journal
 
     def __call__(self, call: cf.Call) -> cf.Observed:
         command = call.op if call.op in cf.CLIENTLESS else "send"

@@ -14,7 +14,7 @@ use crate::settings::{ClientSettings, ValidationArgs};
     after_help = "Exit codes: 0 sent, 1 internal error, 2 usage or bad settings, 3 validation, \
                   4 auth, 5 insufficient credit, 6 partial batch, 7 delivery failure \
                   (transport, timeout, server, protocol, rate limited), 8 refused by the service, \
-                  130 interrupted."
+                  9 sent but the report could not be written, 130 interrupted."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -29,6 +29,8 @@ pub struct Cli {
 pub enum Command {
     /// Send a design to recipients given with --to or read from --rcpts FILE.
     Send(Box<SendArgs>),
+    /// Finish a send that stopped (a crash, Ctrl-C, a failure) from its journal.
+    Resume(Box<ResumeArgs>),
     /// Check the same inputs without sending anything.
     Validate(Box<ValidateArgs>),
     /// Show what each recipient will read and how many SMS it costs, sending nothing.
@@ -185,12 +187,48 @@ pub struct SendArgs {
     /// Write the report (every recipient's fate) to FILE, even when interrupted.
     #[arg(long, value_name = "FILE")]
     pub report: Option<PathBuf>,
-    /// Send only the recipients of --rcpts that REPORT lists as not sent.
+    /// Send only the recipients of --rcpts that REPORT lists as not sent
+    /// (never one a later run sent: safe to repeat).
     #[arg(long, value_name = "REPORT", requires = "rcpts")]
     pub resend_from: Option<PathBuf>,
     /// With --resend-from, also those whose delivery is unknown (they may get two SMS).
     #[arg(long, requires = "resend_from")]
     pub include_unknown: bool,
+    /// Keep the send's journal in FILE [default: beside the file, FILE.DESIGN.journal].
+    #[arg(
+        long,
+        value_name = "FILE",
+        requires = "rcpts",
+        conflicts_with = "no_journal"
+    )]
+    pub journal: Option<PathBuf>,
+    /// Keep no journal: a crash cannot be resumed, and sending again sends everyone again.
+    #[arg(long, requires = "rcpts")]
+    pub no_journal: bool,
+    /// Send a file its journal says was already sent once more, on purpose
+    /// (the old journal is kept beside, renamed).
+    #[arg(long, requires = "rcpts", conflicts_with_all = ["no_journal", "resend_from"])]
+    pub again: bool,
+}
+
+#[derive(Args)]
+pub struct ResumeArgs {
+    /// The journal of the send to finish (`send` prints it).
+    #[arg(value_name = "JOURNAL")]
+    pub journal: PathBuf,
+    /// Also send those whose fate is unknown (in flight at the crash: they may get two SMS).
+    #[arg(long)]
+    pub include_unknown: bool,
+    /// The recipients file, if it moved since the send (it must hold the same recipients).
+    #[arg(long, value_name = "FILE")]
+    pub rcpts: Option<PathBuf>,
+    /// Write the report to FILE [default: the send's --report, if it had one].
+    #[arg(long, value_name = "FILE")]
+    pub report: Option<PathBuf>,
+    #[command(flatten)]
+    pub settings: ClientSettings,
+    #[command(flatten)]
+    pub output: Output,
 }
 
 #[derive(Args)]

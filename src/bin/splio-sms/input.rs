@@ -171,6 +171,28 @@ impl Source {
             .collect()
     }
 
+    /// The SHA-256 of the file's bytes, in hex: tells a report's file from
+    /// one re-sorted or edited since. `None` when it cannot be read.
+    pub fn digest(&self) -> Option<String> {
+        let mut file = File::open(&self.path).ok()?;
+        let mut ctx = ring::digest::Context::new(&ring::digest::SHA256);
+        let mut buf = vec![0u8; 64 * 1024];
+        loop {
+            match file.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => ctx.update(&buf[..n]),
+                Err(_) => return None,
+            }
+        }
+        Some(
+            ctx.finish()
+                .as_ref()
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect(),
+        )
+    }
+
     /// How many recipients the file holds (records, whether readable or not).
     pub fn count(&self) -> Result<usize, String> {
         Ok(self.open()?.count())

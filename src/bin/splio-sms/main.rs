@@ -3,10 +3,13 @@
 //! results into output and exit codes; the work is the library's.
 
 mod args;
+mod campaign;
 mod decode;
 mod input;
 mod logger;
+mod output;
 mod preview;
+mod report;
 mod sandbox;
 mod send;
 mod settings;
@@ -41,6 +44,9 @@ pub const CREDIT: u8 = 5;
 pub const PARTIAL: u8 = 6;
 pub const DELIVERY: u8 = 7;
 pub const REFUSED: u8 = 8;
+/// The send ran, but its report could not be written (the journal and the
+/// summary still say what happened).
+pub const UNREPORTED: u8 = 9;
 pub const INTERRUPTED: u8 = 130;
 
 /// The exit code for an error of `kind`.
@@ -86,12 +92,13 @@ pub fn describe(e: &Error) -> String {
 fn main() -> ExitCode {
     // A bug must still end in one clear line, never a stack trace.
     std::panic::set_hook(Box::new(|info| {
-        eprintln!("splio-sms: internal error, please report it: {info}");
+        output::err(format!("internal error, please report it: {info}"));
     }));
     let cli = args::Cli::parse();
     logger::install(cli.verbose);
     let result = match cli.command {
         args::Command::Send(a) => send::send(*a),
+        args::Command::Resume(a) => campaign::resume(*a),
         args::Command::Validate(a) => send::validate(*a),
         args::Command::Preview(a) => preview::run(*a),
         args::Command::Sandbox(a) => sandbox::run(a),
@@ -100,7 +107,7 @@ fn main() -> ExitCode {
         Ok(code) => ExitCode::from(code),
         Err(f) => {
             for line in f.message.lines() {
-                eprintln!("splio-sms: {line}");
+                output::err(line);
             }
             ExitCode::from(f.code)
         }

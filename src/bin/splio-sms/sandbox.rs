@@ -43,9 +43,10 @@ pub fn run(a: SandboxArgs) -> Result<u8, Failure> {
     .map_err(|e| Failure::usage(format!("cannot handle Ctrl-C: {e}")))?;
     let sandbox = Sandbox::start(config)
         .map_err(|e| Failure::usage(format!("cannot start the sandbox: {e}")))?;
-    println!("{}", sandbox.base_url());
+    crate::output::out(sandbox.base_url());
     let _ = std::io::stdout().flush();
-    eprintln!(
+    let _ = writeln!(
+        std::io::stderr(),
         "splio-sms sandbox: universe {:?}, control endpoints under http://{}/_sandbox/; Ctrl-C stops it",
         a.universe,
         sandbox.addr()
@@ -53,9 +54,11 @@ pub fn run(a: SandboxArgs) -> Result<u8, Failure> {
     let _ = stop_rx.recv();
     let stats = sandbox.stats();
     sandbox.stop();
-    eprintln!(
+    let _ = writeln!(
+        std::io::stderr(),
         "splio-sms sandbox: stopped after {} requests, {} accepted",
-        stats.hits, stats.accepted
+        stats.hits,
+        stats.accepted
     );
     Ok(OK)
 }

@@ -147,8 +147,31 @@ impl ValidationArgs {
 }
 
 impl ClientSettings {
+    /// The settings given as flags (not variables), as words of a command
+    /// line, so that a printed hint sends the same way when pasted.
+    pub fn flags(&self) -> Vec<String> {
+        let mut words: Vec<String> = self
+            .given
+            .iter()
+            .filter(|(_, _, face)| *face == Face::Cli)
+            .map(|(s, value, _)| format!("{}={value}", s.flag))
+            .collect();
+        for (flag, path) in [("--config", &self.config), ("--key-file", &self.key_file)] {
+            if let Some(p) = path {
+                words.push(format!("{flag}={}", p.display()));
+            }
+        }
+        words
+    }
+
     /// The client these settings describe.
     pub fn client(&self) -> Result<Client, Failure> {
+        self.client_over(&Map::new())
+    }
+
+    /// The client these settings describe, over `defaults` (settings JSON
+    /// names): what a resumed send kept from the first run.
+    pub fn client_over(&self, defaults: &Map<String, Value>) -> Result<Client, Failure> {
         if self.key_flag {
             return Err(Failure::usage(
                 "--key is refused: a key on the command line lands in shell history and `ps`; \
@@ -156,6 +179,9 @@ impl ClientSettings {
             ));
         }
         let mut b = ClientBuilder::empty();
+        for (name, value) in defaults {
+            b = b.read(Face::Json, name, value);
+        }
         if let Some(path) = &self.config {
             for (name, value) in read_config(path)? {
                 b = b.read(Face::Json, &name, &value);

@@ -44,6 +44,8 @@ class BatchReport:
     def unknown(self) -> List[int]: ...
     @property
     def dropped(self) -> List[int]: ...
+    @property
+    def already_sent(self) -> int: ...
     def to_dict(self) -> Dict[str, Any]: ...
 
 class Settings(TypedDict, total=False):
@@ -105,6 +107,8 @@ class Client:
         *,
         opcode: Optional[str] = None,
         category: Optional[str] = None,
+        journal: Optional[Union[str, os.PathLike[str]]] = None,
+        include_unknown: bool = False,
     ) -> BatchReport: ...
     # AsyncClient's hooks: the same calls, stopped by the token's cancel().
     def _send_with(
