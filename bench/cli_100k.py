@@ -26,14 +26,16 @@ def write_csv(path, n):
             w.writerow([f"+336{i:08d}", f"First{i}", "Doe", str(100000 + i)])
 
 
-def run(n, base_url, tmp, latency_note):
+def run(n, base_url, tmp, latency_note, journal):
     path = os.path.join(tmp, f"r{n}.csv")
     write_csv(path, n)
     env = dict(os.environ, SPLIO_UNIVERSE="sandbox", SPLIO_KEY="sandbox-key", SPLIO_BASE_URL=base_url)
+    # The journal (the default, beside the file) or none (--no-journal).
+    flag = [] if journal else ["--no-journal"]
     start = time.perf_counter()
     child = subprocess.Popen(
         [str(BIN), "send", "-m", "AbCdEf123", "--rcpts", path, "--batch-size", "1000",
-         "--concurrency", "4", "--quiet"],
+         "--concurrency", "4", "--quiet", *flag],
         env=env,
     )
     # wait4 gives this child's own peak RSS (kilobytes on Linux).
@@ -42,7 +44,8 @@ def run(n, base_url, tmp, latency_note):
     elapsed = time.perf_counter() - start
     assert child.returncode == 0, child.returncode
     size = os.path.getsize(path) / 1e6
-    print(f"{n:>7} recipients ({size:.1f} MB CSV){latency_note}: {elapsed:.2f} s, "
+    kept = "with its journal" if journal else "--no-journal"
+    print(f"{n:>7} recipients ({size:.1f} MB CSV){latency_note}, {kept}: {elapsed:.2f} s, "
           f"peak RSS {usage.ru_maxrss / 1024:.1f} MiB")
 
 
@@ -57,7 +60,8 @@ def main():
         note = f", sandbox latency {latency} ms" if latency != "0" else ""
         with tempfile.TemporaryDirectory() as tmp:
             for n in (10_000, 100_000, 1_000_000):
-                run(n, base_url, tmp, note)
+                for journal in (False, True):
+                    run(n, base_url, tmp, note, journal)
     finally:
         server.kill()
 
