@@ -190,6 +190,28 @@ enum splio_status splio_client_send(const struct splio_client *client,
                                     char **out_json);
 
 /**
+ * `splio_client_send` with options, a JSON object (NULL: none): the guards
+ * `{"text": "Hello $firstname$", "max_segments": 2}`.
+ *
+ * `text`: the design's text; a recipient with no value for one of its
+ * `$placeholders$` is refused. `max_segments` (needs `text`): a recipient
+ * whose SMS needs more parts than this is refused. A refusal is
+ * `SPLIO_ERR_VALIDATION` with one problem per recipient concerned
+ * (`{"path": "rcpts[3]", "message": ...}`), made before any byte leaves; a
+ * request that does not validate is refused as by `splio_client_send`,
+ * first. Unknown keys are `SPLIO_ERR_INVALID_ARGUMENT`. Statuses and
+ * `*out_json` otherwise as for `splio_client_send`. Thread-safe.
+ *
+ * # Safety
+ * Each pointer is NULL or valid as described above: strings NUL-terminated,
+ * `client` a live handle from `splio_client_new`, `out_*` writable.
+ */
+enum splio_status splio_client_send_with(const struct splio_client *client,
+                                         const char *request_json,
+                                         const char *options_json,
+                                         char **out_json);
+
+/**
  * Validates one request JSON, cuts its recipients into `batch_size` pieces
  * and sends them, `concurrency` at a time, over the client's pool.
  *
@@ -214,7 +236,10 @@ enum splio_status splio_client_send_batch(const struct splio_client *client,
 /**
  * `splio_client_send_batch` with options, a JSON object (NULL: none):
  * `{"journal": "/var/lib/app/campaign-42.journal", "include_unknown": false,
- * "only": [3, 17]}`.
+ * "only": [3, 17], "text": "Hello $firstname$", "max_segments": 2}`.
+ *
+ * `text` and `max_segments`: the guards, as for `splio_client_send_with`;
+ * a recipient they refuse refuses the whole batch before any piece leaves.
  *
  * `journal`: a file where every recipient is recorded (by position and a
  * hash of its content, never the content) as leaving before its piece
@@ -274,6 +299,24 @@ enum splio_status splio_validate(const char *request_json, char **out_json);
 enum splio_status splio_validate_with(const char *settings_json,
                                       const char *request_json,
                                       char **out_json);
+
+/**
+ * `splio_validate_with` with options, a JSON object (NULL: none): the
+ * guards `{"text": "Hello $firstname$", "max_segments": 2}`, checked after
+ * every other rule, as `splio_client_send_with` checks them (a recipient
+ * they refuse is a problem at `rcpts[i]`). `settings_json` as for
+ * `splio_validate_with` (NULL: the defaults). Unknown option keys are
+ * `SPLIO_ERR_INVALID_ARGUMENT`. `*out_json` and the statuses as for
+ * `splio_validate`. Thread-safe.
+ *
+ * # Safety
+ * Each pointer is NULL or valid as described above: strings NUL-terminated,
+ * `out_json` writable.
+ */
+enum splio_status splio_validate_with_options(const char *settings_json,
+                                              const char *request_json,
+                                              const char *options_json,
+                                              char **out_json);
 
 /**
  * Releases a client and its connection pool. NULL is accepted and ignored.

@@ -125,14 +125,19 @@ pub fn validate_json(request_json: &str) -> Result<()> {
 /// object of the contract's names (`{"default_country": "FR", "duplicates":
 /// "dedupe"}`); any other setting is refused.
 pub fn validate_json_with(settings_json: &str, request_json: &str) -> Result<()> {
-    let rules = match serde_json::from_str(settings_json) {
+    let rules = validation_settings_json(settings_json)?;
+    validate_with(&SendRequest::from_json(request_json)?, rules)
+}
+
+/// The settings that change validation, from a JSON object of their names.
+pub(crate) fn validation_settings_json(settings_json: &str) -> Result<ValidationSettings> {
+    match serde_json::from_str(settings_json) {
         Ok(serde_json::Value::Object(map)) => ValidationSettings::read(
             map.iter()
                 .map(|(name, v)| (Face::Json, name.as_str(), v as &dyn settings::SettingInput)),
-        )?,
-        _ => return Err(Error::invalid_argument("settings must be a JSON object")),
-    };
-    validate_with(&SendRequest::from_json(request_json)?, rules)
+        ),
+        _ => Err(Error::invalid_argument("settings must be a JSON object")),
+    }
 }
 
 // Public types are shared across threads by every binding: keep them so.

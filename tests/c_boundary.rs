@@ -141,12 +141,14 @@ fn every_exported_function_runs_inside_c_boundary() {
             "splio_client_send",
             "splio_client_send_batch",
             "splio_client_send_batch_with",
+            "splio_client_send_with",
             "splio_preview",
             "splio_set_log_callback",
             "splio_status_name",
             "splio_string_free",
             "splio_validate",
             "splio_validate_with",
+            "splio_validate_with_options",
             "splio_version",
         ]
     );

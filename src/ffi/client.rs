@@ -5,10 +5,11 @@ use std::ffi::c_char;
 use serde_json::json;
 
 use super::boundary::c_boundary;
-use super::{c_str, splio_status};
+use super::{c_str, c_str_or_null, guards, splio_status};
 use crate::batch::{BatchControl, BatchStatus, Journal};
 use crate::client::Client;
 use crate::settings::ClientBuilder;
+use crate::{Guards, SendRequest};
 
 /// A client for one universe: its settings, key and connection pool.
 ///
@@ -82,6 +83,44 @@ pub unsafe extern "C" fn splio_client_send(
     })
 }
 
+/// `splio_client_send` with options, a JSON object (NULL: none): the guards
+/// `{"text": "Hello $firstname$", "max_segments": 2}`.
+///
+/// `text`: the design's text; a recipient with no value for one of its
+/// `$placeholders$` is refused. `max_segments` (needs `text`): a recipient
+/// whose SMS needs more parts than this is refused. A refusal is
+/// `SPLIO_ERR_VALIDATION` with one problem per recipient concerned
+/// (`{"path": "rcpts[3]", "message": ...}`), made before any byte leaves; a
+/// request that does not validate is refused as by `splio_client_send`,
+/// first. Unknown keys are `SPLIO_ERR_INVALID_ARGUMENT`. Statuses and
+/// `*out_json` otherwise as for `splio_client_send`. Thread-safe.
+///
+/// # Safety
+/// Each pointer is NULL or valid as described above: strings NUL-terminated,
+/// `client` a live handle from `splio_client_new`, `out_*` writable.
+#[no_mangle]
+pub unsafe extern "C" fn splio_client_send_with(
+    client: *const splio_client,
+    request_json: *const c_char,
+    options_json: *const c_char,
+    out_json: *mut *mut c_char,
+) -> splio_status {
+    c_boundary!(out_json, {
+        // SAFETY: NULL is allowed here; else NUL-terminated per the contract (checked by c_str).
+        let options = unsafe { c_str_or_null(options_json, "options_json") }?;
+        let guards = guards::only(options)?;
+        // SAFETY: forwarded from this function's contract.
+        let result = unsafe {
+            with_request(client, request_json, |c, r| {
+                let request = SendRequest::from_json(r)?;
+                guards.check_request(&request, c.settings().validation())?;
+                c.send(&request)
+            })
+        }?;
+        Ok((splio_status::SPLIO_OK, result.to_json()))
+    })
+}
+
 /// Validates one request JSON, cuts its recipients into `batch_size` pieces
 /// and sends them, `concurrency` at a time, over the client's pool.
 ///
@@ -113,7 +152,10 @@ pub unsafe extern "C" fn splio_client_send_batch(
 
 /// `splio_client_send_batch` with options, a JSON object (NULL: none):
 /// `{"journal": "/var/lib/app/campaign-42.journal", "include_unknown": false,
-/// "only": [3, 17]}`.
+/// "only": [3, 17], "text": "Hello $firstname$", "max_segments": 2}`.
+///
+/// `text` and `max_segments`: the guards, as for `splio_client_send_with`;
+/// a recipient they refuse refuses the whole batch before any piece leaves.
 ///
 /// `journal`: a file where every recipient is recorded (by position and a
 /// hash of its content, never the content) as leaving before its piece
@@ -141,8 +183,8 @@ pub unsafe extern "C" fn splio_client_send_batch_with(
     out_json: *mut *mut c_char,
 ) -> splio_status {
     c_boundary!(out_json, {
-        let control = if options_json.is_null() {
-            BatchControl::new()
+        let (control, guards) = if options_json.is_null() {
+            (BatchControl::new(), Guards::default())
         } else {
             // SAFETY: not NULL, and NUL-terminated per the contract (checked by c_str).
             batch_options(unsafe { c_str(options_json, "options_json") }?)?
@@ -150,7 +192,9 @@ pub unsafe extern "C" fn splio_client_send_batch_with(
         // SAFETY: forwarded from this function's contract.
         let report = unsafe {
             with_request(client, request_json, |c, r| {
-                c.send_batch_with(&crate::SendRequest::from_json(r)?, &control)
+                let request = SendRequest::from_json(r)?;
+                guards.check_request(&request, c.settings().validation())?;
+                c.send_batch_with(&request, &control)
             })
         }?;
         Ok((batch_status(&report), report.to_json()))
@@ -171,10 +215,10 @@ fn batch_status(report: &crate::BatchReport) -> splio_status {
 }
 
 /// Reads `splio_client_send_batch_with`'s options.
-fn batch_options(text: &str) -> crate::Result<BatchControl> {
-    let bad = |why: String| crate::Error::invalid_argument(format!("options_json: {why}"));
-    let doc: serde_json::Map<String, serde_json::Value> =
-        serde_json::from_str(text).map_err(|e| bad(format!("not a JSON object: {e}")))?;
+fn batch_options(text: &str) -> crate::Result<(BatchControl, Guards)> {
+    let bad = guards::bad;
+    let mut doc = guards::options(text)?;
+    let guards = guards::take(&mut doc)?;
     let mut journal: Option<Journal> = None;
     let (mut include_unknown, mut only) = (false, None);
     for (key, value) in &doc {
@@ -202,13 +246,13 @@ fn batch_options(text: &str) -> crate::Result<BatchControl> {
             }
             other => {
                 return Err(bad(format!(
-                    "{other}: unknown option (expected journal, include_unknown, only)"
+                    "{other}: unknown option (expected journal, include_unknown, only, text, max_segments)"
                 )))
             }
         }
     }
     let control = BatchControl::new();
-    Ok(match journal {
+    let control = match journal {
         Some(j) => {
             let j = j.include_unknown(include_unknown);
             control.journal(match only {
@@ -220,7 +264,8 @@ fn batch_options(text: &str) -> crate::Result<BatchControl> {
             return Err(bad("include_unknown and only need a journal".into()))
         }
         None => control,
-    })
+    };
+    Ok((control, guards))
 }
 
 /// Checks the client handle and reads the request text, then runs `f` on them.
@@ -293,6 +338,41 @@ pub unsafe extern "C" fn splio_validate_with(
             let settings = unsafe { c_str(settings_json, "settings_json") }?;
             crate::validate_json_with(settings, request)?;
         }
+        Ok((splio_status::SPLIO_OK, json!({"status": "ok"}).to_string()))
+    })
+}
+
+/// `splio_validate_with` with options, a JSON object (NULL: none): the
+/// guards `{"text": "Hello $firstname$", "max_segments": 2}`, checked after
+/// every other rule, as `splio_client_send_with` checks them (a recipient
+/// they refuse is a problem at `rcpts[i]`). `settings_json` as for
+/// `splio_validate_with` (NULL: the defaults). Unknown option keys are
+/// `SPLIO_ERR_INVALID_ARGUMENT`. `*out_json` and the statuses as for
+/// `splio_validate`. Thread-safe.
+///
+/// # Safety
+/// Each pointer is NULL or valid as described above: strings NUL-terminated,
+/// `out_json` writable.
+#[no_mangle]
+pub unsafe extern "C" fn splio_validate_with_options(
+    settings_json: *const c_char,
+    request_json: *const c_char,
+    options_json: *const c_char,
+    out_json: *mut *mut c_char,
+) -> splio_status {
+    c_boundary!(out_json, {
+        // SAFETY: NULL is allowed here; else NUL-terminated per the contract (checked by c_str).
+        let settings = unsafe { c_str_or_null(settings_json, "settings_json") }?;
+        // SAFETY: NULL is allowed here; else NUL-terminated per the contract (checked by c_str).
+        let guards = guards::only(unsafe { c_str_or_null(options_json, "options_json") }?)?;
+        // SAFETY: the caller passes NULL or a NUL-terminated string (checked by c_str).
+        let request = SendRequest::from_json(unsafe { c_str(request_json, "request_json") }?)?;
+        let rules = match settings {
+            Some(s) => crate::validation_settings_json(s)?,
+            None => Default::default(),
+        };
+        crate::validate_with(&request, rules)?;
+        guards.check(&request, rules)?;
         Ok((splio_status::SPLIO_OK, json!({"status": "ok"}).to_string()))
     })
 }

@@ -13,6 +13,7 @@
 
 mod boundary;
 mod client;
+mod guards;
 mod logging;
 mod preview;
 mod status;
@@ -55,6 +56,18 @@ unsafe fn c_str<'a>(p: *const c_char, name: &str) -> Result<&'a str, Error> {
     unsafe { CStr::from_ptr(p) }
         .to_str()
         .map_err(|e| Error::invalid_argument(format!("{name} is not valid UTF-8: {e}")))
+}
+
+/// [`c_str`] for an argument where NULL means "none".
+///
+/// # Safety
+/// As for [`c_str`].
+unsafe fn c_str_or_null<'a>(p: *const c_char, name: &str) -> Result<Option<&'a str>, Error> {
+    if p.is_null() {
+        return Ok(None);
+    }
+    // SAFETY: not NULL, and NUL-terminated per this function's contract.
+    unsafe { c_str(p, name) }.map(Some)
 }
 
 impl splio_status {

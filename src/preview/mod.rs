@@ -421,7 +421,13 @@ impl Guards {
         rules: impl Into<ValidationSettings>,
     ) -> Result<()> {
         let Some(text) = &self.text else {
-            return Ok(());
+            // A limit with nothing to measure would pass every send unseen.
+            return match self.max_segments {
+                Some(_) => Err(Error::invalid_argument(
+                    "max_segments needs the design's text (text)",
+                )),
+                None => Ok(()),
+            };
         };
         let mut p = Problems::default();
         preview_stream(text, source, rules, |one| {
@@ -455,6 +461,23 @@ impl Guards {
     pub fn check(&self, request: &SendRequest, rules: impl Into<ValidationSettings>) -> Result<()> {
         let rcpts = || Ok::<_, String>(request.rcpts.iter().cloned().map(Ok));
         self.check_stream(&rcpts, rules)
+    }
+
+    /// What a library face runs before a guarded send: the whole request
+    /// checked as the send will check it (so a bad request is refused with
+    /// every problem, as without guards), then the guards. Without guards it
+    /// checks nothing, leaving validation to the send.
+    pub fn check_request(
+        &self,
+        request: &SendRequest,
+        rules: impl Into<ValidationSettings>,
+    ) -> Result<()> {
+        if *self == Guards::default() {
+            return Ok(());
+        }
+        let rules = rules.into();
+        validation::validate_with(request, rules)?;
+        self.check(request, rules)
     }
 }
 
@@ -548,6 +571,45 @@ mod tests {
         let e = preview("Your card: $MobileWalletsUrl$", &request).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Validation);
         assert_eq!(e.problems()[0].path, "text");
+    }
+
+    #[test]
+    fn max_segments_without_the_text_is_refused_not_ignored() {
+        let request = SendRequest::new("AbCdEf123").recipient(Recipient::new("+33612345678"));
+        let e = Guards::default()
+            .max_segments(1)
+            .check_request(&request, ValidationSettings::default())
+            .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidArgument);
+        assert!(e.message().contains("max_segments"), "{}", e.message());
+    }
+
+    #[test]
+    fn a_guarded_request_that_does_not_validate_is_refused_for_its_own_problems() {
+        let request = SendRequest::new("bad").recipient(Recipient::new("+33612345678"));
+        let e = Guards::default()
+            .text("Hello $firstname$")
+            .check_request(&request, ValidationSettings::default())
+            .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Validation);
+        let paths: Vec<&str> = e.problems().iter().map(|p| p.path.as_str()).collect();
+        assert_eq!(paths, ["message"]);
+    }
+
+    #[test]
+    fn guards_list_each_recipient_left_without_a_value_or_over_the_limit() {
+        let request = SendRequest::new("AbCdEf123")
+            .recipient(Recipient::new("+33612345678").field("firstname", "Zoé"))
+            .recipient(Recipient::new("+33612345679"))
+            .recipient(Recipient::new("+33612345670").field("firstname", "a".repeat(200)));
+        let e = Guards::default()
+            .text("Hello $firstname$")
+            .max_segments(1)
+            .check_request(&request, ValidationSettings::default())
+            .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Validation);
+        let paths: Vec<&str> = e.problems().iter().map(|p| p.path.as_str()).collect();
+        assert_eq!(paths, ["rcpts[1]", "rcpts[2]"]);
     }
 
     #[test]
