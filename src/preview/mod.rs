@@ -479,6 +479,22 @@ impl Guards {
         validation::validate_with(request, rules)?;
         self.check(request, rules)
     }
+
+    /// [`Guards::check_request`] for recipients read from `source`, `head`
+    /// giving the design, opcode and category (as `Client::send_stream`).
+    pub fn check_request_stream<S: RecipientSource>(
+        &self,
+        head: &SendRequest,
+        source: &S,
+        rules: impl Into<ValidationSettings>,
+    ) -> Result<()> {
+        if *self == Guards::default() {
+            return Ok(());
+        }
+        let rules = rules.into();
+        validation::check_stream(head, source, rules)?;
+        self.check_stream(source, rules)
+    }
 }
 
 /// [`preview_with`] with the default validation settings.

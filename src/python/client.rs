@@ -69,7 +69,14 @@ impl Client {
     /// Validates and sends one request; returns a `SendResult` or raises a
     /// `SplioError`. Ctrl-C ends the wait at once with `splio_sms.Interrupted`
     /// (a `KeyboardInterrupt`) saying whether the request may have been queued.
-    #[pyo3(signature = (message, rcpts, *, opcode = None, category = None))]
+    ///
+    /// `text`: the design's text (`"Hello $firstname$"`); a recipient with no
+    /// value for one of its placeholders is refused. `max_segments` (needs
+    /// `text`): a recipient whose SMS needs more parts is refused. A refusal
+    /// is a `ValidationError` with one problem per recipient concerned
+    /// (`rcpts[3]`), raised before any byte leaves.
+    #[pyo3(signature = (message, rcpts, *, opcode = None, category = None, text = None, max_segments = None))]
+    #[allow(clippy::too_many_arguments)]
     fn send(
         &self,
         py: Python<'_>,
@@ -77,13 +84,16 @@ impl Client {
         rcpts: &Bound<'_, PyAny>,
         opcode: Option<&Bound<'_, PyAny>>,
         category: Option<&Bound<'_, PyAny>>,
+        text: Option<&Bound<'_, PyAny>>,
+        max_segments: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<SendResult> {
         let request = convert::request(message, rcpts, opcode, category)?;
+        let guards = convert::guards(text, max_segments)?;
         logging::refresh(py);
         let (client, watch) = (self.inner.clone(), Arc::new(Watch::default()));
         let job = {
             let watch = watch.clone();
-            move || client.send_watched(&request, &watch.cancel, &watch.state)
+            move || guarded_send(&client, &guards, &request, &watch)
         };
         match runner::run(py, job)? {
             Waited::Done(outcome) => sent(py, outcome),
@@ -112,7 +122,10 @@ impl Client {
     /// those not sent yet; those whose fate is unknown are sent again only
     /// with `include_unknown=True`. A changed list, or a journal in use, is
     /// refused with `ValueError` before anything is sent.
-    #[pyo3(signature = (message, rcpts, *, opcode = None, category = None, journal = None, include_unknown = false))]
+    ///
+    /// `text` and `max_segments`: the guards, as for `send`; a recipient they
+    /// refuse refuses the whole batch (`ValidationError`) before any piece leaves.
+    #[pyo3(signature = (message, rcpts, *, opcode = None, category = None, journal = None, include_unknown = false, text = None, max_segments = None))]
     #[allow(clippy::too_many_arguments)]
     fn send_batch(
         &self,
@@ -123,8 +136,11 @@ impl Client {
         category: Option<&Bound<'_, PyAny>>,
         journal: Option<std::path::PathBuf>,
         include_unknown: bool,
+        text: Option<&Bound<'_, PyAny>>,
+        max_segments: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<BatchReport> {
         let request = convert::request(message, rcpts, opcode, category)?;
+        let guards = convert::guards(text, max_segments)?;
         logging::refresh(py);
         let control = match journal {
             Some(path) => BatchControl::new()
@@ -139,7 +155,7 @@ impl Client {
         let (client, control) = (self.inner.clone(), Arc::new(control));
         let job = {
             let control = control.clone();
-            move || client.send_batch_with(&request, &control)
+            move || guarded_batch(&client, &guards, &request, &control)
         };
         match runner::run(py, job)? {
             Waited::Done(outcome) => outcome
@@ -154,7 +170,8 @@ impl Client {
 
     /// `send` for `AsyncClient`, run on its worker threads: `token.cancel()`
     /// stops it between attempts.
-    #[pyo3(signature = (token, message, rcpts, opcode = None, category = None))]
+    #[pyo3(signature = (token, message, rcpts, opcode = None, category = None, text = None, max_segments = None))]
+    #[allow(clippy::too_many_arguments)]
     fn _send_with(
         &self,
         py: Python<'_>,
@@ -163,19 +180,20 @@ impl Client {
         rcpts: &Bound<'_, PyAny>,
         opcode: Option<&Bound<'_, PyAny>>,
         category: Option<&Bound<'_, PyAny>>,
+        text: Option<&Bound<'_, PyAny>>,
+        max_segments: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<SendResult> {
         let request = convert::request(message, rcpts, opcode, category)?;
+        let guards = convert::guards(text, max_segments)?;
         logging::refresh(py);
         let watch = &token.0.send;
-        let outcome = py.detach(|| {
-            self.inner
-                .send_watched(&request, &watch.cancel, &watch.state)
-        });
+        let outcome = py.detach(|| guarded_send(&self.inner, &guards, &request, watch));
         sent(py, outcome)
     }
 
     /// `send_batch` for `AsyncClient`, run on its worker threads.
-    #[pyo3(signature = (token, message, rcpts, opcode = None, category = None))]
+    #[pyo3(signature = (token, message, rcpts, opcode = None, category = None, text = None, max_segments = None))]
+    #[allow(clippy::too_many_arguments)]
     fn _send_batch_with(
         &self,
         py: Python<'_>,
@@ -184,11 +202,14 @@ impl Client {
         rcpts: &Bound<'_, PyAny>,
         opcode: Option<&Bound<'_, PyAny>>,
         category: Option<&Bound<'_, PyAny>>,
+        text: Option<&Bound<'_, PyAny>>,
+        max_segments: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<BatchReport> {
         let request = convert::request(message, rcpts, opcode, category)?;
+        let guards = convert::guards(text, max_segments)?;
         logging::refresh(py);
         let control = &token.0.batch;
-        py.detach(|| self.inner.send_batch_with(&request, control))
+        py.detach(|| guarded_batch(&self.inner, &guards, &request, control))
             .map(BatchReport::from)
             .map_err(|e| errors::to_py(py, &e))
     }
@@ -207,6 +228,31 @@ impl Client {
             convert::py_repr(py, self.inner.url())
         )
     }
+}
+
+/// The guards, then the send, on the waiting thread (a long list is checked
+/// without holding the GIL); a refusal is an outcome like any other.
+fn guarded_send(
+    client: &crate::Client,
+    guards: &crate::Guards,
+    request: &crate::SendRequest,
+    watch: &Watch,
+) -> Option<crate::Result<crate::SendResult>> {
+    match guards.check_request(request, client.settings().validation()) {
+        Ok(()) => client.send_watched(request, &watch.cancel, &watch.state),
+        Err(e) => Some(Err(e)),
+    }
+}
+
+/// [`guarded_send`] for a batch.
+fn guarded_batch(
+    client: &crate::Client,
+    guards: &crate::Guards,
+    request: &crate::SendRequest,
+    control: &BatchControl,
+) -> crate::Result<crate::BatchReport> {
+    guards.check_request(request, client.settings().validation())?;
+    client.send_batch_with(request, control)
 }
 
 /// A send's cancel switch and where it stands.
@@ -268,18 +314,25 @@ fn build(py: Python<'_>, b: ClientBuilder) -> PyResult<Client> {
 }
 
 /// Checks a request without sending it; raises `ValidationError` listing every
-/// problem. Takes the settings that change validation (`duplicates`).
+/// problem. Takes the settings that change validation (`duplicates`), and
+/// the guards `text` and `max_segments` as `Client.send` does.
 #[pyfunction]
-#[pyo3(signature = (message, rcpts, *, opcode = None, category = None, **settings))]
+#[pyo3(signature = (message, rcpts, *, opcode = None, category = None, text = None, max_segments = None, **settings))]
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn validate(
     py: Python<'_>,
     message: &Bound<'_, PyAny>,
     rcpts: &Bound<'_, PyAny>,
     opcode: Option<&Bound<'_, PyAny>>,
     category: Option<&Bound<'_, PyAny>>,
+    text: Option<&Bound<'_, PyAny>>,
+    max_segments: Option<&Bound<'_, PyAny>>,
     settings: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<()> {
     let rules = settings::validation(settings)?;
     let request = convert::request(message, rcpts, opcode, category)?;
-    crate::validate_with(&request, rules).map_err(|e| errors::to_py(py, &e))
+    let guards = convert::guards(text, max_segments)?;
+    crate::validate_with(&request, rules)
+        .and_then(|()| guards.check(&request, rules))
+        .map_err(|e| errors::to_py(py, &e))
 }

@@ -111,6 +111,36 @@ fn field_value<'a>(v: &'a Bound<'_, PyAny>) -> PyResult<FieldValue<'a>> {
     Ok(FieldValue::Other)
 }
 
+/// The guards from `text=` and `max_segments=` (the command's `--text` and
+/// `--max-segments`); a wrong type is a `TypeError` naming the keyword. The
+/// rule itself, and "max_segments needs text", are the core's.
+pub(crate) fn guards(
+    text: Option<&Bound<'_, PyAny>>,
+    max_segments: Option<&Bound<'_, PyAny>>,
+) -> PyResult<crate::Guards> {
+    let mut guards = crate::Guards::default();
+    if let Some(text) = optional_str(text, "text")? {
+        guards = guards.text(text);
+    }
+    match max_segments {
+        None => {}
+        Some(n) if n.is_none() => {}
+        Some(n) => {
+            let whole = n.cast::<PyInt>().is_ok() && n.cast::<PyBool>().is_err();
+            if !whole {
+                return Err(type_error("max_segments", "int (SMS parts) or None", n));
+            }
+            let n: usize = n.extract().map_err(|_| {
+                pyo3::exceptions::PyValueError::new_err(
+                    "max_segments must be a whole number of SMS parts, 0 or more",
+                )
+            })?;
+            guards = guards.max_segments(n);
+        }
+    }
+    Ok(guards)
+}
+
 fn optional_str(v: Option<&Bound<'_, PyAny>>, name: &str) -> PyResult<Option<String>> {
     match v {
         None => Ok(None),

@@ -358,6 +358,53 @@ static void test_batch_journal(void) {
     splio_client_free(client);
 }
 
+/* The guards (the design's text, max_segments) refuse before any byte leaves,
+ * naming each recipient concerned, in send_with, send_batch_with and
+ * validate_with_options; within them the send goes out. */
+static void test_guards(void) {
+    splio_client *client = make_client("");
+    char *json = NULL;
+    const char *two = "{\"message\":\"AbCdEf123\",\"rcpts\":["
+                      "{\"cellphone\":\"+33612345678\",\"firstname\":\"Zo\u00e9\"},"
+                      "{\"cellphone\":\"+33612345679\"}]}";
+    const char *text = "{\"text\":\"Bonjour $firstname$\",\"max_segments\":1}";
+    long before = stat_of("hits");
+    splio_status st = splio_client_send_with(client, two, text, &json);
+    CHECK(json && !strstr(json, "rcpts[0]"), "only the recipient concerned: %s", json ? json : "");
+    expect(st, SPLIO_ERR_VALIDATION, &json, "\"path\":\"rcpts[1]\"", "send_with: a missing field");
+    st = splio_client_send_batch_with(client, two, text, &json);
+    expect(st, SPLIO_ERR_VALIDATION, &json, "\"path\":\"rcpts[1]\"", "send_batch_with: a missing field");
+    expect(splio_client_send_with(client, two, "{\"max_segments\":1}", &json),
+           SPLIO_ERR_INVALID_ARGUMENT, &json, "needs the design's text", "max_segments alone");
+    expect(splio_client_send_with(client, two, "{\"txt\":\"x\"}", &json), SPLIO_ERR_INVALID_ARGUMENT,
+           &json, "unknown option", "a misspelt guard");
+    expect(splio_client_send_with(client, two, "{\"max_segments\":-1,\"text\":\"x\"}", &json),
+           SPLIO_ERR_INVALID_ARGUMENT, &json, "max_segments", "a negative max_segments");
+    CHECK(stat_of("hits") == before, "nothing left: %ld hits", stat_of("hits") - before);
+
+    expect(splio_validate_with_options(NULL, two, text, &json), SPLIO_ERR_VALIDATION, &json,
+           "\"path\":\"rcpts[1]\"", "validate_with_options: a missing field");
+    expect(splio_validate_with_options("{\"default_country\":\"FR\"}",
+                                       "{\"message\":\"AbCdEf123\",\"rcpts\":[{\"cellphone\":"
+                                       "\"06 12 34 56 78\",\"firstname\":\"Zo\u00e9\"}]}",
+                                       text, &json),
+           SPLIO_OK, &json, "{\"status\":\"ok\"}", "validate_with_options: settings and guards");
+    expect(splio_validate_with_options(NULL, ONE, NULL, &json), SPLIO_OK, &json, NULL,
+           "validate_with_options: NULL options");
+    CHECK(splio_validate_with_options(NULL, NULL, NULL, NULL) == SPLIO_ERR_INVALID_ARGUMENT, "NULLs");
+
+    const char *within = "{\"message\":\"AbCdEf123\",\"rcpts\":["
+                         "{\"cellphone\":\"+33612345678\",\"firstname\":\"Zo\u00e9\"}]}";
+    expect(splio_client_send_with(client, within, text, &json), SPLIO_OK, &json,
+           "\"inserted\":1", "send_with within the guards");
+    expect(splio_client_send_with(client, ONE, NULL, &json), SPLIO_OK, &json, "\"inserted\":1",
+           "send_with NULL options");
+    expect(splio_client_send_with(NULL, ONE, NULL, &json), SPLIO_ERR_INVALID_ARGUMENT, &json,
+           "client is NULL", "send_with NULL client");
+    CHECK(stat_of("hits") - before == 2, "two sends: %ld hits", stat_of("hits") - before);
+    splio_client_free(client);
+}
+
 struct worker {
     const splio_client *client;
     int id;
@@ -550,6 +597,7 @@ int main(void) {
     test_preview();
     test_batch_partial();
     test_batch_journal();
+    test_guards();
     test_threads(client, sends);
     splio_client_free(client);
     test_log_callback();

@@ -104,8 +104,11 @@ def _expand(v: Any) -> Any:
 
 _CASE_KEYS = {
     "id", "about", "op", "settings", "settings_text", "unset", "request", "request_text",
-    "sandbox", "faults", "expect", "expect_by_face", "received", "hits", "skip",
+    "sandbox", "faults", "expect", "expect_by_face", "received", "hits", "skip", "guards",
 }
+# The guards a send or a validation may carry: the design's text and a limit of SMS parts.
+GUARD_KEYS = {"text", "max_segments"}
+GUARDED_OPS = ("send", "send_batch", "validate")
 
 
 def load_cases(directory: Path = CASES_DIR) -> List[Dict[str, Any]]:
@@ -128,6 +131,12 @@ def load_cases(directory: Path = CASES_DIR) -> List[Dict[str, Any]]:
             ), f"{where}: expect holds either result or error"
             if case["op"] in ("send", "send_batch"):
                 assert "received" in case, f"{where}: a send says what the sandbox must receive"
+            if "guards" in case:
+                guards = case["guards"]
+                assert case["op"] in GUARDED_OPS, f"{where}: guards go with {GUARDED_OPS}"
+                assert isinstance(guards, dict) and guards and not set(guards) - GUARD_KEYS, (
+                    f"{where}: guards is an object of {sorted(GUARD_KEYS)}"
+                )
             for face, reason in case.get("skip", {}).items():
                 assert face in FACES and isinstance(reason, str) and reason, (
                     f"{where}: skip maps a face to its reason"
@@ -152,6 +161,8 @@ class Call:
     has_request: bool
     # Settings the runner filled in (not the case's own).
     filled: List[str] = field(default_factory=list)
+    # The case's guards (`{"text": ..., "max_segments": ...}`), as each face spells them.
+    guards: Optional[Dict[str, Any]] = None
 
 
 def prepare(case: Dict[str, Any], base_url: str) -> Call:
@@ -182,7 +193,7 @@ def prepare(case: Dict[str, Any], base_url: str) -> Call:
         has_request = True
     else:
         request, request_text, has_request = None, "", False
-    return Call(op, settings, settings_text, request, request_text, has_request, filled)
+    return Call(op, settings, settings_text, request, request_text, has_request, filled, case.get("guards"))
 
 
 # ---------------------------------------------------------------- sandbox

@@ -2,7 +2,9 @@
  * cases as three lines each on stdin (the operation, the settings JSON, the
  * request JSON) and answers each with one line: the status name, a space,
  * and the document the library wrote to out_json. No JSON is parsed here:
- * the texts go to the library as they came. */
+ * the texts go to the library as they came. A case's guards follow the
+ * operation on its line (`send {"text": ...}`): they are the options JSON
+ * of the `_with` calls. */
 #define _POSIX_C_SOURCE 200809L
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,6 +31,9 @@ int main(void) {
     while (read_line(&op, &op_cap)) {
         if (!read_line(&settings, &settings_cap) || !read_line(&request, &request_cap)) break;
         char *out = NULL;
+        /* NULL when the case has no guards: the plain calls. */
+        char *options = strchr(op, ' ');
+        if (options) *options++ = '\0';
         if (strcmp(op, "preview") == 0) {
             splio_status status = splio_preview(request, &out);
             answer(status, out);
@@ -36,8 +41,10 @@ int main(void) {
         }
         if (strcmp(op, "validate") == 0) {
             /* The settings that change validation, when the case gives any. */
-            splio_status status = settings[0] ? splio_validate_with(settings, request, &out)
-                                              : splio_validate(request, &out);
+            splio_status status =
+                options    ? splio_validate_with_options(settings[0] ? settings : NULL, request, options, &out)
+                : settings[0] ? splio_validate_with(settings, request, &out)
+                              : splio_validate(request, &out);
             answer(status, out);
             continue;
         }
@@ -51,9 +58,11 @@ int main(void) {
         splio_string_free(out);
         out = NULL;
         if (strcmp(op, "send") == 0) {
-            status = splio_client_send(client, request, &out);
+            status = options ? splio_client_send_with(client, request, options, &out)
+                             : splio_client_send(client, request, &out);
         } else {
-            status = splio_client_send_batch(client, request, &out);
+            status = options ? splio_client_send_batch_with(client, request, options, &out)
+                             : splio_client_send_batch(client, request, &out);
         }
         answer(status, out);
         splio_client_free(client);

@@ -25,7 +25,8 @@ REQUEST_KEYS = {"message", "rcpts", "opcode", "category"}
 
 class LineFace:
     """A face speaking the line protocol: three lines in (operation, settings,
-    request), one line out (`<status> <document>`)."""
+    request), one line out (`<status> <document>`). A case's guards follow
+    the operation on its line, as the options JSON: `send {"text": ...}`."""
 
     def __init__(self, name: str, exe: str) -> None:
         self.name = name
@@ -46,7 +47,8 @@ class LineFace:
                 raise cf.Inexpressible("the line protocol carries one-line texts")
         proc = self._start()
         assert proc.stdin and proc.stdout
-        proc.stdin.write(f"{call.op}\n{call.settings_text}\n{call.request_text}\n")
+        op = call.op if call.guards is None else f"{call.op} {json.dumps(call.guards, ensure_ascii=False)}"
+        proc.stdin.write(f"{op}\n{call.settings_text}\n{call.request_text}\n")
         proc.stdin.flush()
         line = proc.stdout.readline()
         if not line:
@@ -145,7 +147,7 @@ class CommandFace:
 
     def __call__(self, call: cf.Call) -> cf.Observed:
         command = call.op if call.op in cf.CLIENTLESS else "send"
-        args = [self.exe, command, *self._settings_args(call), *self._request_args(call), "--json"]
+        args = [self.exe, command, *self._settings_args(call), *self._request_args(call), *_guard_args(call), "--json"]
         done = subprocess.run(args, capture_output=True, text=True, encoding="utf-8", env=cf.clean_env(), timeout=120)
         doc = None
         for line in reversed(done.stdout.splitlines()):
@@ -158,6 +160,13 @@ class CommandFace:
         if call.op == "client_new" and done.returncode == 3 and doc and doc.get("error", {}).get("kind") == "validation":
             return cf.Observed({"status": "ok"}, 0, done.stderr)
         return cf.Observed(doc, done.returncode, done.stderr + done.stdout)
+
+
+def _guard_args(call: cf.Call) -> List[str]:
+    """The case's guards as `send` and `validate` take them: --text, --max-segments."""
+    g = call.guards or {}
+    args = [f"--text={g['text']}"] if "text" in g else []
+    return args + ([f"--max-segments={g['max_segments']}"] if "max_segments" in g else [])
 
 
 def _flag(entry: Dict[str, Any], value: Any) -> List[str]:

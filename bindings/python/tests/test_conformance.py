@@ -82,6 +82,7 @@ def python_face(call: cf.Call) -> cf.Observed:
     if call.op == "preview":
         return python_preview(call, settings)
     args, options = request_arguments(call) if call.has_request else ((), {})
+    options.update(call.guards or {})
     try:
         if call.op == "validate":
             splio_sms.validate(*args, **options, **settings)

@@ -50,6 +50,11 @@ def main() -> None:
         not_sent: List[int] = report.not_sent
         own = splio_sms.Client("sandbox", "sandbox-key", base_url=sandbox.base_url, timeout=5.0, max_retries=0)
         splio_sms.validate("AbCdEf123", ({"cellphone": "+33612345678"},), duplicates="dedupe")
+        splio_sms.validate("AbCdEf123", [{"cellphone": "+33612345678"}], text="Hi!", max_segments=1)
+        guarded: splio_sms.BatchReport = client.send_batch(
+            "AbCdEf123", [{"cellphone": "+33612345677"}], text="Hi!", max_segments=1
+        )
+        assert guarded.status == "ok"
         assert own.universe == "sandbox"
         assert asyncio.run(send_async(sandbox.base_url)) == 1
         assert send_or_stop(own) == 1

@@ -39,7 +39,8 @@ pub fn send(a: &SendArgs, client: Client, head: SendRequest) -> Result<u8, Failu
     let count = source.count().map_err(Failure::usage)?;
     // Checked against the design's text before anything else is made or sent.
     let guards = crate::preview::guards(&a.inputs.guard)?;
-    if let Err(e) = guards.check_stream(&|| source.open(), client.settings().validation()) {
+    let rules = client.settings().validation();
+    if let Err(e) = guards.check_request_stream(&head, &|| source.open(), rules) {
         return crate::send::fail(&e, Some(&source), a.output.json);
     }
     let resend = match &a.resend_from {

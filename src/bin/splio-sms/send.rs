@@ -27,7 +27,7 @@ pub fn send(a: SendArgs) -> Result<u8, Failure> {
         .transpose()?;
     let request = head.recipients(recipients(&a.inputs)?);
     let guards = crate::preview::guards(&a.inputs.guard)?;
-    if let Err(e) = guards.check(&request, client.settings().validation()) {
+    if let Err(e) = guards.check_request(&request, client.settings().validation()) {
         return fail(&e, None, a.output.json);
     }
     let outcome = client.send(&request);

@@ -69,9 +69,14 @@ class AsyncClient:
         *,
         opcode: Optional[str] = None,
         category: Optional[str] = None,
+        text: Optional[str] = None,
+        max_segments: Optional[int] = None,
     ) -> SendResult:
-        """Validates and sends one request, as ``Client.send``."""
-        return await self._run(self._client._send_with, message, rcpts, opcode, category)
+        """Validates and sends one request, as ``Client.send`` (with its guards
+        ``text`` and ``max_segments``)."""
+        return await self._run(
+            self._client._send_with, message, rcpts, opcode, category, text, max_segments
+        )
 
     async def send_batch(
         self,
@@ -80,9 +85,14 @@ class AsyncClient:
         *,
         opcode: Optional[str] = None,
         category: Optional[str] = None,
+        text: Optional[str] = None,
+        max_segments: Optional[int] = None,
     ) -> BatchReport:
-        """Sends in pieces and returns the report, as ``Client.send_batch``."""
-        return await self._run(self._client._send_batch_with, message, rcpts, opcode, category)
+        """Sends in pieces and returns the report, as ``Client.send_batch``
+        (with its guards ``text`` and ``max_segments``)."""
+        return await self._run(
+            self._client._send_batch_with, message, rcpts, opcode, category, text, max_segments
+        )
 
     async def _run(self, call: Callable[..., T], *args: Any) -> T:
         token = _Token()

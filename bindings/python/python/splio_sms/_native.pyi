@@ -99,6 +99,8 @@ class Client:
         *,
         opcode: Optional[str] = None,
         category: Optional[str] = None,
+        text: Optional[str] = None,
+        max_segments: Optional[int] = None,
     ) -> SendResult: ...
     def send_batch(
         self,
@@ -109,6 +111,8 @@ class Client:
         category: Optional[str] = None,
         journal: Optional[Union[str, os.PathLike[str]]] = None,
         include_unknown: bool = False,
+        text: Optional[str] = None,
+        max_segments: Optional[int] = None,
     ) -> BatchReport: ...
     # AsyncClient's hooks: the same calls, stopped by the token's cancel().
     def _send_with(
@@ -118,6 +122,8 @@ class Client:
         rcpts: Recipients,
         opcode: Optional[str] = None,
         category: Optional[str] = None,
+        text: Optional[str] = None,
+        max_segments: Optional[int] = None,
     ) -> SendResult: ...
     def _send_batch_with(
         self,
@@ -126,6 +132,8 @@ class Client:
         rcpts: Recipients,
         opcode: Optional[str] = None,
         category: Optional[str] = None,
+        text: Optional[str] = None,
+        max_segments: Optional[int] = None,
     ) -> BatchReport: ...
     @property
     def _concurrency(self) -> int: ...
@@ -140,6 +148,8 @@ def validate(
     *,
     opcode: Optional[str] = None,
     category: Optional[str] = None,
+    text: Optional[str] = None,
+    max_segments: Optional[int] = None,
     **settings: Unpack[ValidationSettings],
 ) -> None: ...
 
