@@ -77,10 +77,13 @@ test-python: lib python-install
 	fi
 
 .PHONY: test-php bench-php
-# The PHP binding (bindings/php, over FFI) against the sandbox; installs
-# php-cli from the distribution when missing.
-test-php: sandbox-bin lib
-	bash bindings/php/tests/run.sh
+# The PHP binding (bindings/php, over FFI) against the sandbox, and its
+# conformance face; installs php-cli from the distribution when missing. The
+# sandbox is test-conformance's debug command: the release one would rebuild
+# the library with the command's features, and the library again after it.
+test-php: lib
+	$(CARGO) build --features cli --bin splio-sms
+	SPLIO_SANDBOX_BIN=$(TARGET_DIR)/debug/splio-sms bash bindings/php/tests/run.sh
 
 # A PHP client kept, made per request, and made per request without preload.
 bench-php: sandbox-bin lib

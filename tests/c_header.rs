@@ -74,7 +74,7 @@ fn ffi_header_declares_the_same_functions_as_the_c_header() {
             .filter_map(|before| {
                 before
                     .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                    .last()
+                    .next_back()
             })
             .filter(|name| name.starts_with("splio_"))
             .map(str::to_owned)
@@ -85,7 +85,7 @@ fn ffi_header_declares_the_same_functions_as_the_c_header() {
     };
     let declared = functions(FFI_GENERATED);
     assert!(declared.contains(&"splio_client_send".to_owned()));
-    assert_eq!(declared, functions(&GENERATED));
+    assert_eq!(declared, functions(GENERATED));
 }
 
 fn without_comments(text: &str) -> String {

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The PHP suite: installs PHP from the distribution when missing, starts the
 # sandbox, runs the tests against the built library, then again with the
-# library preloaded as PHP-FPM would (opcache.preload + ffi.enable=preload).
-# Expects `make sandbox-bin lib` to have run (the Makefile does).
+# library preloaded as PHP-FPM would (opcache.preload + ffi.enable=preload),
+# then the conformance cases on the PHP face.
+# Expects `make lib` and a `splio-sms` command (SPLIO_SANDBOX_BIN, else the
+# release one) to be built: `make test-php` does both.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../../.." && pwd)
 target=${CARGO_TARGET_DIR:-$root/target}
@@ -50,3 +52,8 @@ if "${as_user[@]}" test -r bindings/php/preload.php -a -r "$SPLIO_SMS_LIBRARY"; 
 else
     echo "skipped: nobody cannot read this checkout"
 fi
+
+echo "== conformance cases (tests/conformance) on the PHP face"
+bash scripts/need.sh python3:python3
+python3 tests/conformance/run.py --splio-sms "${SPLIO_SANDBOX_BIN:-$target/release/splio-sms}" \
+    --php php --library "$SPLIO_SMS_LIBRARY" --faces php
