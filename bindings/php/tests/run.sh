@@ -14,7 +14,7 @@ build=$target/php-tests
 mkdir -p "$build"
 
 bash scripts/need.sh php:php-cli
-php -m | grep -qx FFI || { echo "this PHP has no FFI extension"; exit 1; }
+php -r 'exit(extension_loaded("ffi") ? 0 : 1);' || { echo "this PHP has no FFI extension"; exit 1; }
 
 echo "== start the sandbox"
 rm -f "$build/sandbox.out"
@@ -52,6 +52,10 @@ if "${as_user[@]}" test -r bindings/php/preload.php -a -r "$SPLIO_SMS_LIBRARY"; 
 else
     echo "skipped: nobody cannot read this checkout"
 fi
+
+echo "== include/splio_sms_ffi.h in LuaJIT's ffi.cdef"
+bash scripts/need.sh luajit:luajit
+luajit tests/ffi_header.lua include/splio_sms_ffi.h "$SPLIO_SMS_LIBRARY"
 
 echo "== conformance cases (tests/conformance) on the PHP face"
 bash scripts/need.sh python3:python3
