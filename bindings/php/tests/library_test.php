@@ -23,6 +23,11 @@ test('include/splio_sms_ffi.h loads as is with FFI::cdef', function (): void {
     same(file_get_contents(__DIR__ . '/../splio_sms_ffi.h'), $header, 'the PHP package carries the same header');
 });
 
+test('the package version is the library version', function (): void {
+    $composer = json_decode((string) file_get_contents(__DIR__ . '/../composer.json'), true, 512, JSON_THROW_ON_ERROR);
+    same(Client::version(), $composer['version'], 'composer.json version');
+});
+
 test('the library can be given by path', function (): void {
     $client = new Client(['universe' => UNIVERSE, 'key' => KEY, 'base_url' => Sandbox::url()], library_path());
     same('ok', $client->send(DESIGN, ONE)['status'], 'send');
