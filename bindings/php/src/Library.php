@@ -80,8 +80,9 @@ final class Library
             } catch (\FFI\Exception $e) {
                 if (str_contains($e->getMessage(), 'ffi.enable')) {
                     throw new LibraryError(
-                        'FFI is restricted by ffi.enable=preload here (PHP-FPM): preload the library '
-                        . 'with opcache.preload=bindings/php/preload.php, or set ffi.enable=true'
+                        'FFI is restricted here (ffi.enable=' . ini_get('ffi.enable') . '): under PHP-FPM, '
+                        . 'preload the library (opcache.preload=bindings/php/preload.php, or ffi.preload), '
+                        . 'else set ffi.enable=true'
                     );
                 }
                 $tried[] = $e->getMessage();

@@ -40,6 +40,13 @@ test('a missing library is a LibraryError that says what to do', function (): vo
     throws(LibraryError::class, fn () => Client::version('/nonexistent/libsplio_sms.so'));
 });
 
+test('ffi disabled is a LibraryError that says how to enable it', function (): void {
+    $script = 'require ' . var_export(__DIR__ . '/../autoload.php', true) . ';'
+        . 'try { SplioSms\\Client::version(); echo "loaded"; } catch (SplioSms\\LibraryError $e) { echo $e->getMessage(); }';
+    $out = shell_exec(escapeshellarg(PHP_BINARY) . ' -d ffi.enable=0 -r ' . escapeshellarg($script));
+    check(is_string($out) && str_contains($out, 'ffi.enable=0') && str_contains($out, 'preload.php'), (string) $out);
+});
+
 test('without a path nor SPLIO_SMS_LIBRARY the system names are tried', function (): void {
     $script = 'require ' . var_export(__DIR__ . '/../autoload.php', true) . ';'
         . 'try { SplioSms\Client::version(); echo "loaded"; } catch (SplioSms\LibraryError $e) { echo $e->getMessage(); }';
