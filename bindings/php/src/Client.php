@@ -165,7 +165,7 @@ final class Client
     {
     }
 
-    /** @return never */
+    /** The handle is a pointer into this process: it means nothing elsewhere. */
     public function __serialize(): array
     {
         throw new \LogicException('a SplioSms\Client cannot be serialized: make one from its settings');
