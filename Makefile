@@ -24,7 +24,7 @@ PYTHON := $(VENV)/bin/python
 
 all: lib examples/c/send
 
-test: lint test-rust test-c test-conformance test-python
+test: lint test-rust test-c test-conformance test-python test-php
 
 lint:
 	$(CARGO) fmt --all -- --check
@@ -75,6 +75,20 @@ test-python: lib python-install
 		echo "$(RELEASE)/libsplio_sms.so needs Python symbols: the Python build replaced the C library"; \
 		exit 1; \
 	fi
+
+.PHONY: test-php bench-php
+# The PHP binding (bindings/php, over FFI) against the sandbox, and its
+# conformance face; installs php-cli from the distribution when missing. The
+# sandbox is test-conformance's debug command: the release one would rebuild
+# the library with the command's features, and the library again after it.
+test-php: lib
+	$(CARGO) build --features cli --bin splio-sms
+	SPLIO_SANDBOX_BIN=$(TARGET_DIR)/debug/splio-sms bash bindings/php/tests/run.sh
+
+# A PHP client kept, made per request, and made per request without preload.
+bench-php: sandbox-bin lib
+	bash scripts/need.sh php:php-cli
+	php -d ffi.enable=true bench/php_per_request.php $(RELEASE)/splio-sms $(RELEASE)/libsplio_sms.so
 
 lib:
 	$(CARGO) build --release --lib

@@ -3,6 +3,7 @@
 //! The header is written to `OUT_DIR` only, so a packaged crate never writes
 //! into its own sources. `make header` copies it to `include/splio_sms.h`,
 //! and the `c_header_is_current` test fails when the checked-in copy is stale.
+//! So is `include/splio_sms_ffi.h`, the same declarations as plain C for FFIs.
 //! Without `capi` there is no C ABI, so nothing to generate and no cbindgen
 //! to build.
 
@@ -39,15 +40,38 @@ mod header {
             part("CARGO_PKG_VERSION_MINOR"),
             part("CARGO_PKG_VERSION_PATCH"),
         ));
-        match cbindgen::Builder::new()
-            .with_crate(&dir)
-            .with_config(config)
-            .generate()
-        {
-            Ok(bindings) => {
-                bindings.write_to_file(out.join("splio_sms.h"));
+        let ffi = ffi_config(config.clone());
+        for (config, name) in [(config, "splio_sms.h"), (ffi, "splio_sms_ffi.h")] {
+            match cbindgen::Builder::new()
+                .with_crate(&dir)
+                .with_config(config)
+                .generate()
+            {
+                Ok(bindings) => {
+                    bindings.write_to_file(out.join(name));
+                }
+                Err(e) => panic!("cbindgen could not generate {name}: {e}"),
             }
-            Err(e) => panic!("cbindgen could not generate the C header: {e}"),
         }
+    }
+
+    /// The same declarations for PHP's `FFI::cdef` and LuaJIT's `ffi.cdef`,
+    /// whose parsers take plain C only: no preprocessor line, no `extern "C"`.
+    /// Without comments, as they are parsed again at every `FFI::cdef`.
+    fn ffi_config(mut config: cbindgen::Config) -> cbindgen::Config {
+        config.header = Some(
+            "/* splio-sms: the declarations of splio_sms.h (documented there) as plain C,\n   \
+             for PHP's FFI::cdef, LuaJIT's ffi.cdef and the like. */"
+                .to_owned(),
+        );
+        config.include_guard = None;
+        config.pragma_once = false;
+        config.cpp_compat = false;
+        config.sys_includes.clear();
+        config.includes.clear();
+        config.after_includes = None;
+        config.trailer = None;
+        config.documentation = false;
+        config
     }
 }

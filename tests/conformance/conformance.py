@@ -20,7 +20,7 @@ HERE = Path(__file__).resolve().parent
 CASES_DIR = HERE / "cases"
 SETTINGS_TABLE = HERE / "settings.json"
 
-FACES = ("rust", "c", "python", "cli")
+FACES = ("rust", "c", "python", "cli", "php")
 OPS = ("send", "send_batch", "validate", "client_new", "preview")
 # Operations that need no client (and so no credentials or sandbox URL).
 CLIENTLESS = ("validate", "preview")
@@ -75,6 +75,9 @@ PYTHON_CLASS = {
     "protocol": "ProtocolError",
     "internal": "SplioError",
 }
+# PHP's exceptions (bindings/php): Python's names, with a class of their own
+# for the kinds Python raises as ValueError/TypeError or its base class.
+PHP_CLASS = {**PYTHON_CLASS, "invalid_argument": "InvalidArgumentError", "internal": "InternalError"}
 
 
 class Inexpressible(Exception):
@@ -387,6 +390,8 @@ def expected_native(face: str, doc: Dict[str, Any]) -> Any:
         return "ERR" if is_error else "OK"
     if face == "python":
         return PYTHON_CLASS.get(kind, "?") if is_error else "returned"
+    if face == "php":
+        return PHP_CLASS.get(kind, "?") if is_error else "returned"
     if is_report and doc.get("status") == "partial":
         return "SPLIO_ERR_PARTIAL" if face == "c" else CLI_PARTIAL
     if is_report and doc.get("status") == "error":

@@ -69,6 +69,30 @@ class LineFace:
             self._proc.wait(timeout=30)
 
 
+class PhpFace(LineFace):
+    """bindings/php through tests/conformance/face.php: the line protocol,
+    `<exception class or "returned"> <document>` out, or `INEXPRESSIBLE <why>`."""
+
+    def __init__(self, php: str, library: str) -> None:
+        super().__init__("php", php)
+        self.library = library
+
+    def _start(self) -> subprocess.Popen:
+        if self._proc is None or self._proc.poll() is not None:
+            face = str(Path(__file__).resolve().parent / "face.php")
+            self._proc = subprocess.Popen(
+                [self.exe, "-d", "ffi.enable=true", face, self.library], stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE, env=cf.clean_env(), text=True, encoding="utf-8",
+            )
+        return self._proc
+
+    def __call__(self, call: cf.Call) -> cf.Observed:
+        observed = super().__call__(call)
+        if observed.native == "INEXPRESSIBLE":
+            raise cf.Inexpressible(observed.text)
+        return observed
+
+
 class CommandFace:
     """The `splio-sms` command: `send` with --to for one request, `send
     --rcpts FILE.json` for a batch, `validate --rcpts FILE.json`, and for
@@ -197,6 +221,8 @@ def main() -> int:
     ap.add_argument("--splio-sms", required=True, help="the splio-sms command (runs the sandbox, and is the command face)")
     ap.add_argument("--rust", help="the Rust face binary (examples/conformance_face)")
     ap.add_argument("--c", help="the C face binary (tests/conformance/face.c)")
+    ap.add_argument("--php", help="the PHP interpreter, for the php face (bindings/php)")
+    ap.add_argument("--library", help="libsplio_sms.so, for the php face")
     ap.add_argument("--faces", default="rust,c,cli")
     ap.add_argument("--only", help="run only the cases whose id matches this regular expression")
     a = ap.parse_args()
@@ -210,6 +236,15 @@ def main() -> int:
         for face in a.faces.split(","):
             if face == "cli":
                 failed += cf.run_face("cli", CommandFace(a.splio_sms, table), control, cases, a.only)
+                continue
+            if face == "php":
+                if not (a.php and a.library):
+                    ap.error("--php and --library are needed to run the php face")
+                php_face = PhpFace(a.php, a.library)
+                try:
+                    failed += cf.run_face(face, php_face, control, cases, a.only)
+                finally:
+                    php_face.stop()
                 continue
             exe = {"rust": a.rust, "c": a.c}[face]
             if not exe:
