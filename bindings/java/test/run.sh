@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# The Java suite: builds the jar and test/ClientTest.java, starts the
+# sandbox, and runs the test under LANG=C, where JNA's own String mapping
+# would turn "Zoé" into "Zo?". Then loads the library a second way, through
+# SPLIO_SMS_LIBRARY. Expects `make sandbox-bin lib` to have run (the top
+# Makefile's test-java does, and exports CARGO_TARGET_DIR).
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+root=$(cd "$here/../.." && pwd)
+target=${CARGO_TARGET_DIR:-$root/target}
+case $target in /*) ;; *) target=$PWD/$target ;; esac
+lib=$target/release
+sandbox_bin=${SPLIO_SANDBOX_BIN:-$lib/splio-sms}
+build=$target/java-tests
+jna=${JNA:-/usr/share/java/jna.jar}
+mkdir -p "$build"
+
+make --no-print-directory -C "$here" JNA="$jna"
+rm -rf "$build/classes"
+javac --release 8 -encoding UTF-8 -Xlint:all,-options -Werror -cp "$here/build/splio-sms.jar:$jna" \
+    -d "$build/classes" "$here/test/ClientTest.java"
+
+rm -f "$build/sandbox.out"
+# Its stdin is a pipe this script holds open: if the script dies, even by
+# SIGKILL, the pipe closes and the sandbox stops too.
+exec {sandbox_stdin}> >(exec "$sandbox_bin" sandbox --until-stdin-closes \
+    --account java_universe:java-key-secret --design AbCdEf123 \
+    --design 'Utf8Text1=Bonjour $firstname$ $lastname$ $c0$' > "$build/sandbox.out" 2>&1)
+sandbox=$!
+trap 'kill $sandbox 2>/dev/null || true' EXIT
+url=
+for _ in $(seq 100); do
+    url=$(head -n1 "$build/sandbox.out" 2>/dev/null || true)
+    [ -n "$url" ] && break
+    sleep 0.1
+done
+[ -n "$url" ] || { echo "the sandbox did not start:"; cat "$build/sandbox.out"; exit 1; }
+export SPLIO_SANDBOX_URL=$url
+
+cp="$here/build/splio-sms.jar:$jna:$build/classes"
+echo "== Java suite under LANG=C (library from jna.library.path)"
+env -u SPLIO_SMS_LIBRARY LANG=C LC_ALL=C java -Djna.library.path="$lib" -cp "$cp" ClientTest
+echo "== the library from SPLIO_SMS_LIBRARY"
+LANG=C LC_ALL=C SPLIO_SMS_LIBRARY="$lib/libsplio_sms.so" java -cp "$cp" ClientTest --load-only
