@@ -2,7 +2,7 @@
 # The Java suite: builds the jar and test/ClientTest.java, starts the
 # sandbox, and runs the test under LANG=C, where JNA's own String mapping
 # would turn "Zoé" into "Zo?". Then loads the library a second way, through
-# SPLIO_SMS_LIBRARY. Expects `make sandbox-bin lib` to have run (the top
+# SPLIO_SMS_LIBRARY, and runs examples/java/Send.java. Expects `make sandbox-bin lib` to have run (the top
 # Makefile's test-java does, and exports CARGO_TARGET_DIR).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -18,7 +18,7 @@ mkdir -p "$build"
 make --no-print-directory -C "$here" JNA="$jna"
 rm -rf "$build/classes"
 javac --release 8 -encoding UTF-8 -Xlint:all,-options -Werror -cp "$here/build/splio-sms.jar:$jna" \
-    -d "$build/classes" "$here/test/ClientTest.java"
+    -d "$build/classes" "$here/test/ClientTest.java" "$root/examples/java/Send.java"
 
 rm -f "$build/sandbox.out"
 # Its stdin is a pipe this script holds open: if the script dies, even by
@@ -42,3 +42,8 @@ echo "== Java suite under LANG=C (library from jna.library.path)"
 env -u SPLIO_SMS_LIBRARY LANG=C LC_ALL=C java -Djna.library.path="$lib" -cp "$cp" ClientTest
 echo "== the library from SPLIO_SMS_LIBRARY"
 LANG=C LC_ALL=C SPLIO_SMS_LIBRARY="$lib/libsplio_sms.so" java -cp "$cp" ClientTest --load-only
+echo "== examples/java/Send.java, with the jar's manifest naming JNA"
+out=$(SPLIO_UNIVERSE=java_universe SPLIO_KEY=java-key-secret SPLIO_BASE_URL=$url \
+    java -Djna.library.path="$lib" -cp "$here/build/splio-sms.jar:$build/classes" Send +33612345678 AbCdEf123)
+echo "$out"
+case "$out" in SPLIO_OK*) ;; *) echo "the example did not send"; exit 1 ;; esac
