@@ -188,6 +188,7 @@ def main() -> int:
     ap.add_argument("--splio-sms", required=True, help="the splio-sms command (runs the sandbox, and is the command face)")
     ap.add_argument("--rust", help="the Rust face binary (examples/conformance_face)")
     ap.add_argument("--c", help="the C face binary (tests/conformance/face.c)")
+    ap.add_argument("--java", help="the Java face: a program starting bindings/java/test/ConformanceFace")
     ap.add_argument("--faces", default="rust,c,cli")
     ap.add_argument("--only", help="run only the cases whose id matches this regular expression")
     a = ap.parse_args()
@@ -202,7 +203,7 @@ def main() -> int:
             if face == "cli":
                 failed += cf.run_face("cli", CommandFace(a.splio_sms, table), control, cases, a.only)
                 continue
-            exe = {"rust": a.rust, "c": a.c}[face]
+            exe = {"rust": a.rust, "c": a.c, "java": a.java}[face]
             if not exe:
                 ap.error(f"--{face} is needed to run the {face} face")
             line_face = LineFace(face, exe)

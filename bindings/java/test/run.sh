@@ -2,7 +2,8 @@
 # The Java suite: builds the jar and test/ClientTest.java, starts the
 # sandbox, and runs the test under LANG=C, where JNA's own String mapping
 # would turn "Zoé" into "Zo?". Then loads the library a second way, through
-# SPLIO_SMS_LIBRARY, and runs examples/java/Send.java. Expects `make sandbox-bin lib` to have run (the top
+# SPLIO_SMS_LIBRARY, runs examples/java/Send.java, and the conformance cases
+# (tests/conformance) on the Java face. Expects `make sandbox-bin lib` to have run (the top
 # Makefile's test-java does, and exports CARGO_TARGET_DIR).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -18,7 +19,8 @@ mkdir -p "$build"
 make --no-print-directory -C "$here" JNA="$jna"
 rm -rf "$build/classes"
 javac --release 8 -encoding UTF-8 -Xlint:all,-options -Werror -cp "$here/build/splio-sms.jar:$jna" \
-    -d "$build/classes" "$here/test/ClientTest.java" "$root/examples/java/Send.java"
+    -d "$build/classes" "$here/test/ClientTest.java" "$here/test/ConformanceFace.java" \
+    "$root/examples/java/Send.java"
 
 rm -f "$build/sandbox.out"
 # Its stdin is a pipe this script holds open: if the script dies, even by
@@ -47,3 +49,12 @@ out=$(SPLIO_UNIVERSE=java_universe SPLIO_KEY=java-key-secret SPLIO_BASE_URL=$url
     java -Djna.library.path="$lib" -cp "$here/build/splio-sms.jar:$build/classes" Send +33612345678 AbCdEf123)
 echo "$out"
 case "$out" in SPLIO_OK*) ;; *) echo "the example did not send"; exit 1 ;; esac
+
+echo "== conformance cases (tests/conformance) on the Java face, under LANG=C"
+face=$build/conformance-face
+cat > "$face" <<FACE
+#!/bin/sh
+LANG=C LC_ALL=C exec java -Djna.library.path="$lib" -cp "$cp" ConformanceFace
+FACE
+chmod +x "$face"
+python3 "$root/tests/conformance/run.py" --splio-sms "$sandbox_bin" --faces java --java "$face"
