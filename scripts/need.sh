@@ -16,6 +16,6 @@ echo "installing ${missing[*]}"
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
 # Waits for the lock rather than failing when another install is running.
-lock="-o DPkg::Lock::Timeout=600"
-$sudo apt-get $lock update -qq >/dev/null
-DEBIAN_FRONTEND=noninteractive $sudo apt-get $lock install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+lock=(-o DPkg::Lock::Timeout=600)
+$sudo apt-get "${lock[@]}" update -qq >/dev/null
+DEBIAN_FRONTEND=noninteractive $sudo apt-get "${lock[@]}" install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
