@@ -43,9 +43,12 @@ test-c: sandbox-bin lib
 	bash tests/c/run.sh
 
 # The Java binding (bindings/java, JNA from the distribution) against the
-# sandbox, under LANG=C.
-test-java: sandbox-bin lib
-	$(MAKE) -C bindings/java test
+# sandbox, under LANG=C. The sandbox is the debug command (test-rust and
+# test-conformance built it): sandbox-bin would rebuild the release library
+# twice, since the command's features differ from lib's.
+test-java: lib
+	$(CARGO) build --features cli --bin splio-sms
+	SPLIO_SANDBOX_BIN=$(TARGET_DIR)/debug/splio-sms $(MAKE) -C bindings/java test
 
 # The conformance suite (tests/conformance) on the Rust API, C ABI and
 # command faces; its Python face runs in test-python.

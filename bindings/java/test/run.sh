@@ -3,8 +3,8 @@
 # sandbox, and runs the test under LANG=C, where JNA's own String mapping
 # would turn "Zoé" into "Zo?". Then loads the library a second way, through
 # SPLIO_SMS_LIBRARY, runs examples/java/Send.java, and the conformance cases
-# (tests/conformance) on the Java face. Expects `make sandbox-bin lib` to have run (the top
-# Makefile's test-java does, and exports CARGO_TARGET_DIR).
+# (tests/conformance) on the Java face. Expects `make sandbox-bin lib` to
+# have run (the top Makefile's test-java does, and exports CARGO_TARGET_DIR).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -15,6 +15,7 @@ sandbox_bin=${SPLIO_SANDBOX_BIN:-$lib/splio-sms}
 build=$target/java-tests
 jna=${JNA:-/usr/share/java/jna.jar}
 mkdir -p "$build"
+bash "$root/scripts/need.sh" python3:python3
 
 make --no-print-directory -C "$here" JNA="$jna"
 rm -rf "$build/classes"
