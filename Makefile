@@ -1,6 +1,6 @@
 # splio-sms: one entry point for every suite.
 #   make              the release library and the C example (examples/c/send)
-#   make test         every suite: fmt, clippy, Rust, C/C++ (with valgrind), Python
+#   make test         every suite: fmt, clippy, Rust, C/C++ (with valgrind), Python, Java
 #   make header       regenerate include/splio_sms.h after changing src/ffi
 #   make install      PREFIX=/usr/local: header, shared + static library, pkg-config file
 #   make bench        the benchmarks, written to BENCHMARKS.md (not part of make test)
@@ -20,11 +20,11 @@ RELEASE := $(TARGET_DIR)/release
 VENV := $(TARGET_DIR)/venv
 PYTHON := $(VENV)/bin/python
 
-.PHONY: bench-python-async test-conformance target-dir fuzz python-install soak bench-cli bench-python wheel test-python bench-loop all test test-rust test-c lint lib sandbox-bin header install bench quickstart clean
+.PHONY: test-java bench-python-async test-conformance target-dir fuzz python-install soak bench-cli bench-python wheel test-python bench-loop all test test-rust test-c lint lib sandbox-bin header install bench quickstart clean
 
 all: lib examples/c/send
 
-test: lint test-rust test-c test-conformance test-python test-php
+test: lint test-rust test-c test-conformance test-python test-php test-java
 
 lint:
 	$(CARGO) fmt --all -- --check
@@ -41,6 +41,14 @@ test-rust:
 # command's features, and the C suite must run against the library as installed.
 test-c: sandbox-bin lib
 	bash tests/c/run.sh
+
+# The Java binding (bindings/java, JNA from the distribution) against the
+# sandbox, under LANG=C. The sandbox is the debug command (test-rust and
+# test-conformance built it): sandbox-bin would rebuild the release library
+# twice, since the command's features differ from lib's.
+test-java: lib
+	$(CARGO) build --features cli --bin splio-sms
+	SPLIO_SANDBOX_BIN=$(TARGET_DIR)/debug/splio-sms $(MAKE) -C bindings/java test
 
 # The conformance suite (tests/conformance) on the Rust API, C ABI and
 # command faces; its Python face runs in test-python.

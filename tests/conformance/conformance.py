@@ -20,7 +20,9 @@ HERE = Path(__file__).resolve().parent
 CASES_DIR = HERE / "cases"
 SETTINGS_TABLE = HERE / "settings.json"
 
-FACES = ("rust", "c", "python", "cli", "php")
+FACES = ("rust", "c", "python", "cli", "php", "java")
+# Faces over the C ABI that answer with its status names (java: bindings/java).
+C_FACES = ("c", "java")
 OPS = ("send", "send_batch", "validate", "client_new", "preview")
 # Operations that need no client (and so no credentials or sandbox URL).
 CLIENTLESS = ("validate", "preview")
@@ -361,7 +363,7 @@ def cli_route(entry: Optional[Dict[str, Any]], value: Any) -> str:
 def setting_spelling(face: str, name: str, call: Call, table: Dict[str, Dict[str, Any]]) -> Optional[str]:
     """How `face` must name the setting `name` (its JSON name) in a problem."""
     entry = table.get(name)
-    if face in ("rust", "c"):
+    if face == "rust" or face in C_FACES:
         return f"settings.{name}"
     if face == "python":
         return entry["python"] if entry else None
@@ -393,12 +395,12 @@ def expected_native(face: str, doc: Dict[str, Any]) -> Any:
     if face == "php":
         return PHP_CLASS.get(kind, "?") if is_error else "returned"
     if is_report and doc.get("status") == "partial":
-        return "SPLIO_ERR_PARTIAL" if face == "c" else CLI_PARTIAL
+        return "SPLIO_ERR_PARTIAL" if face in C_FACES else CLI_PARTIAL
     if is_report and doc.get("status") == "error":
         kind = _first_failed_kind(doc)
     if kind is None:
-        return "SPLIO_OK" if face == "c" else 0
-    return C_STATUS.get(kind, "?") if face == "c" else CLI_EXIT.get(kind, "?")
+        return "SPLIO_OK" if face in C_FACES else 0
+    return C_STATUS.get(kind, "?") if face in C_FACES else CLI_EXIT.get(kind, "?")
 
 
 def _check_problems(exp: Dict[str, Any], got: List[Dict[str, Any]], out: List[str]) -> None:

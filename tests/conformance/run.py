@@ -223,6 +223,7 @@ def main() -> int:
     ap.add_argument("--c", help="the C face binary (tests/conformance/face.c)")
     ap.add_argument("--php", help="the PHP interpreter, for the php face (bindings/php)")
     ap.add_argument("--library", help="libsplio_sms.so, for the php face")
+    ap.add_argument("--java", help="the Java face: a program starting bindings/java/test/ConformanceFace")
     ap.add_argument("--faces", default="rust,c,cli")
     ap.add_argument("--only", help="run only the cases whose id matches this regular expression")
     a = ap.parse_args()
@@ -246,7 +247,7 @@ def main() -> int:
                 finally:
                     php_face.stop()
                 continue
-            exe = {"rust": a.rust, "c": a.c}[face]
+            exe = {"rust": a.rust, "c": a.c, "java": a.java}[face]
             if not exe:
                 ap.error(f"--{face} is needed to run the {face} face")
             line_face = LineFace(face, exe)
