@@ -40,6 +40,11 @@ enum splio_status splio_client_send(const struct splio_client *client,
                                     const char *request_json,
                                     char **out_json);
 
+enum splio_status splio_client_send_with(const struct splio_client *client,
+                                         const char *request_json,
+                                         const char *options_json,
+                                         char **out_json);
+
 enum splio_status splio_client_send_batch(const struct splio_client *client,
                                           const char *request_json,
                                           char **out_json);
@@ -54,6 +59,11 @@ enum splio_status splio_validate(const char *request_json, char **out_json);
 enum splio_status splio_validate_with(const char *settings_json,
                                       const char *request_json,
                                       char **out_json);
+
+enum splio_status splio_validate_with_options(const char *settings_json,
+                                              const char *request_json,
+                                              const char *options_json,
+                                              char **out_json);
 
 void splio_client_free(struct splio_client *client);
 
