@@ -11,7 +11,7 @@ use std::time::Duration;
 use common::cli::cmd;
 use common::*;
 use serde_json::Value;
-use splio_sms::sandbox::Sandbox;
+use splio_sms::sandbox::{Fault, Sandbox};
 
 fn serve(sandbox: &Sandbox, extra: &[&str]) -> Child {
     cmd(sandbox)
@@ -181,7 +181,8 @@ fn a_closed_stdout_ends_it_quietly_and_sends_nothing_more() {
 #[test]
 fn an_interrupt_during_a_send_answers_that_line_then_exits_130() {
     let sandbox = sandbox();
-    sandbox.set_latency(Duration::from_millis(300));
+    // Long enough for the signal to land while the first send waits.
+    sandbox.push_fault(Fault::Latency { ms: 2000 });
     let mut child = serve(&sandbox, &[]);
     let mut stdin = child.stdin.take().unwrap();
     writeln!(stdin, "{}", send_line("1", "+33612345601")).unwrap();
@@ -201,7 +202,7 @@ fn an_interrupt_during_a_send_answers_that_line_then_exits_130() {
 #[test]
 fn an_interrupt_stops_a_batch_between_pieces_and_reports_every_recipient() {
     let sandbox = sandbox();
-    sandbox.set_latency(Duration::from_millis(100));
+    sandbox.set_latency(Duration::from_millis(200));
     let rcpts: Vec<String> = (0..40)
         .map(|i| format!(r#"{{"cellphone":"+336{i:08}"}}"#))
         .collect();
