@@ -110,12 +110,19 @@ fn every_line_gets_one_answer_in_order_over_one_connection() {
     assert!(message(6).contains("longer than 200 bytes"));
     assert!(message(7).contains("not UTF-8"));
     assert_eq!(doc(&answers[7])["id"], 3);
-    assert!(message(8).contains(r#"unknown op \"fly\""#), "{}", message(8));
+    assert!(
+        message(8).contains(r#"unknown op \"fly\""#),
+        "{}",
+        message(8)
+    );
     assert_eq!(kind(9), "validation");
     assert_eq!(doc(&answers[8])["id"], 4);
     assert_eq!(doc(&answers[9])["status"], "ok");
     assert_eq!(doc(&answers[9])["totals"]["inserted"], 2);
-    assert_eq!(doc(&answers[10]), doc(r#"{"id":6,"line":11,"status":"ok"}"#));
+    assert_eq!(
+        doc(&answers[10]),
+        doc(r#"{"id":6,"line":11,"status":"ok"}"#)
+    );
     // Echoed as written, even where a double would round it.
     assert!(
         answers[11].starts_with(r#"{"id":123456789012345678901234567890,"line":12,"status":"ok""#),
@@ -130,16 +137,29 @@ fn every_line_gets_one_answer_in_order_over_one_connection() {
         .collect();
     assert_eq!(
         sent,
-        ["+33612345601", "+33612345602", "+33612345605", "+33612345608"]
+        [
+            "+33612345601",
+            "+33612345602",
+            "+33612345605",
+            "+33612345608"
+        ]
     );
-    assert_eq!(sandbox.stats().connections, 1, "one client, one pooled connection");
+    assert_eq!(
+        sandbox.stats().connections,
+        1,
+        "one client, one pooled connection"
+    );
 }
 
 #[test]
 fn answers_are_the_c_librarys_documents_with_id_and_line_first() {
     let sandbox = sandbox();
     sandbox.set_credit(Some(0));
-    let (answers, code, _) = feed(&sandbox, &[], send_line("[1,{}]", "+33612345678").as_bytes());
+    let (answers, code, _) = feed(
+        &sandbox,
+        &[],
+        send_line("[1,{}]", "+33612345678").as_bytes(),
+    );
     assert_eq!(code, 0);
     let got = doc(&answers[0]);
     assert_eq!(got["id"], serde_json::json!([1, {}]));
@@ -171,11 +191,41 @@ fn a_closed_stdout_ends_it_quietly_and_sends_nothing_more() {
     let _ = writeln!(stdin, "{}", send_line("3", "+33612345603"));
     drop(stdin);
     let mut stderr = String::new();
-    child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
     let status = child.wait().unwrap();
     assert_eq!(status.code(), Some(9), "{stderr}");
     assert_eq!(stderr, "", "quiet: nothing was lost");
-    assert_eq!(sandbox.messages().len(), 1, "nothing sent after the reader left");
+    assert_eq!(
+        sandbox.messages().len(),
+        1,
+        "nothing sent after the reader left"
+    );
+}
+
+#[test]
+fn a_reader_gone_during_a_send_is_told_on_stderr_naming_the_line_that_may_have_gone() {
+    let sandbox = sandbox();
+    sandbox.push_fault(Fault::Latency { ms: 1000 });
+    let mut child = serve(&sandbox, &[]);
+    let mut stdin = child.stdin.take().unwrap();
+    writeln!(stdin, "{}", send_line("1", "+33612345601")).unwrap();
+    writeln!(stdin, "{}", send_line("2", "+33612345602")).unwrap();
+    wait_for_hits(&sandbox, 1);
+    drop(child.stdout.take()); // while line 1's send waits for its answer
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(9), "{stderr}");
+    assert!(
+        stderr.contains("line 1 was handled but its answer not written"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("panicked"));
+    assert_eq!(sandbox.hits(), 1, "line 2 is never sent");
 }
 
 #[test]

@@ -246,11 +246,13 @@ pub struct ValidateArgs {
 }
 
 #[derive(Args)]
-#[command(after_help = "Each line in: a request {\"message\", \"rcpts\", \"opcode\", \"category\"} \
+#[command(
+    after_help = "Each line in: a request {\"message\", \"rcpts\", \"opcode\", \"category\"} \
     with an optional \"id\" (echoed) and \"op\" (send, send_batch, validate, preview; default send). \
     Each line out: {\"id\", \"line\", ...} and the C library's result or error document. \
     Exit codes: 0 end of input, 1 internal error, 2 bad settings or unreadable input, \
-    9 standard output closed, 130 interrupted (the line in hand is answered first).")]
+    9 standard output closed, 130 interrupted (the line in hand is answered first)."
+)]
 pub struct ServeArgs {
     /// Read requests on standard input and answer on standard output.
     #[arg(long, required = true)]

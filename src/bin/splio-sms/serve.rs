@@ -18,7 +18,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
-use splio_sms::{BatchControl, Client, Error, SendRequest};
+use splio_sms::{BatchControl, Client, Delivery, Error, SendRequest};
 
 use crate::args::ServeArgs;
 use crate::output::err;
@@ -51,13 +51,12 @@ pub fn run(a: ServeArgs) -> Result<u8, Failure> {
         if !has_reader(&stdout) {
             return Ok(UNREPORTED);
         }
-        let (answer, sends) = catch_unwind(AssertUnwindSafe(|| {
-            answer(&client, number, line, &control)
-        }))
-        .unwrap_or_else(|_| {
-            let e = Error::internal(format!("line {number}: a bug, please report it"));
-            (e.to_json(), false)
-        });
+        let (answer, sends) =
+            catch_unwind(AssertUnwindSafe(|| answer(&client, number, line, &control)))
+                .unwrap_or_else(|_| {
+                    let e = Error::internal(format!("line {number}: a bug, please report it"));
+                    (with(None, number, &e.to_json()), false)
+                });
         if writeln!(stdout, "{answer}")
             .and_then(|()| stdout.flush())
             .is_err()
@@ -148,7 +147,7 @@ fn has_reader(_: &std::io::StdoutLock<'_>) -> bool {
     true
 }
 
-/// The answer line for one input line, and whether it may have sent an SMS.
+/// The answer line for one input line, and whether an SMS may have left.
 fn answer(client: &Client, number: u64, line: Line, control: &BatchControl) -> (String, bool) {
     let bad = |why: String| {
         let doc = Error::invalid_argument(format!("line {number}: {why}")).to_json();
@@ -165,7 +164,9 @@ fn answer(client: &Client, number: u64, line: Line, control: &BatchControl) -> (
     let line: Request<'_> = match serde_json::from_str::<&RawValue>(&text) {
         Err(e) => return bad(format!("not JSON: {}", column(&e))),
         Ok(raw) if !raw.get().starts_with('{') => {
-            return bad(r#"not a JSON object (a request is {"message": ..., "rcpts": [...]})"#.into())
+            return bad(
+                r#"not a JSON object (a request is {"message": ..., "rcpts": [...]})"#.into(),
+            )
         }
         Ok(raw) => match serde_json::from_str(raw.get()) {
             Ok(request) => request,
@@ -178,24 +179,24 @@ fn answer(client: &Client, number: u64, line: Line, control: &BatchControl) -> (
         Some(Ok(op)) => Cow::Owned(op),
         Some(Err(_)) => {
             let why = format!("line {number}: \"op\" must be a string: {OPS}");
-            return (with(id, number, &Error::invalid_argument(why).to_json()), false);
+            return (
+                with(id, number, &Error::invalid_argument(why).to_json()),
+                false,
+            );
         }
     };
     let (doc, sends) = match &*op {
-        "send" => (
-            match client.send_json(&line.rest) {
-                Ok(r) => r.to_json(),
-                Err(e) => e.to_json(),
-            },
-            true,
-        ),
-        "send_batch" => (
-            match SendRequest::from_json(&line.rest).and_then(|r| client.send_batch_with(&r, control)) {
-                Ok(report) => report.to_json(),
-                Err(e) => e.to_json(),
-            },
-            true,
-        ),
+        "send" => match client.send_json(&line.rest) {
+            Ok(r) => (r.to_json(), true),
+            Err(e) => (e.to_json(), e.delivery() != Delivery::NotSent),
+        },
+        // An error instead of a report: refused before any piece left.
+        "send_batch" => match SendRequest::from_json(&line.rest)
+            .and_then(|r| client.send_batch_with(&r, control))
+        {
+            Ok(report) => (report.to_json(), true),
+            Err(e) => (e.to_json(), false),
+        },
         "validate" => (
             match SendRequest::from_json(&line.rest)
                 .and_then(|r| splio_sms::validate_with(&r, client.settings().validation()))
