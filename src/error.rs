@@ -169,8 +169,10 @@ impl Error {
         self
     }
 
-    /// An error found before any I/O: nothing was sent.
-    pub(crate) fn invalid_argument(message: impl Into<String>) -> Self {
+    /// An error found before any I/O: nothing was sent. Public so that the
+    /// faces can report their own bad input (a `serve` line) in this shape.
+    #[doc(hidden)]
+    pub fn invalid_argument(message: impl Into<String>) -> Self {
         Error::new(ErrorKind::InvalidArgument, Delivery::NotSent, message)
     }
 

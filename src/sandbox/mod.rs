@@ -10,7 +10,7 @@
 //! | --- | --- |
 //! | `PUT`/`POST /api/triggersms/nph-4.pl` | the service |
 //! | `GET /_sandbox/messages` | what was accepted, as a JSON array |
-//! | `GET /_sandbox/stats` | `{"hits", "accepted", "credit", "peak_in_flight"}` |
+//! | `GET /_sandbox/stats` | `{"hits", "accepted", "credit", "peak_in_flight", "connections"}` |
 //! | `POST /_sandbox/faults` | queue one fault or an array of them (see [`Fault`]) |
 //! | `POST /_sandbox/settings` | `{"latency_ms", "credit", "fail_rate"}` |
 //! | `POST /_sandbox/reset` | forget messages, hits and queued faults |
@@ -260,6 +260,10 @@ pub struct Stats {
     pub credit: Option<u64>,
     /// The most requests ever being handled at once.
     pub peak_in_flight: u64,
+    /// TCP connections accepted since the start (a reset keeps the count):
+    /// a client that keeps its connection pool makes one for any number of
+    /// sequential sends.
+    pub connections: u64,
 }
 
 /// The sandbox's mutable state, shared by its connections.
@@ -278,6 +282,7 @@ struct Live {
     hits: u64,
     in_flight: u64,
     peak_in_flight: u64,
+    connections: u64,
     messages: Vec<RecordedMessage>,
     faults: VecDeque<Fault>,
     /// Design texts by ID (from the config, and changed over HTTP).
@@ -326,6 +331,7 @@ impl Sandbox {
                 hits: 0,
                 in_flight: 0,
                 peak_in_flight: 0,
+                connections: 0,
                 messages: Vec::new(),
                 faults: VecDeque::new(),
                 texts: config.design_texts.iter().cloned().collect(),

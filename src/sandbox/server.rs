@@ -74,6 +74,7 @@ async fn accept(listener: TcpListener, state: Arc<State>) {
             }
         };
         let _ = stream.set_nodelay(true);
+        state.connected();
         let state = state.clone();
         tokio::spawn(async move {
             let service = service_fn(move |req| serve(state.clone(), req));

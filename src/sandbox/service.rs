@@ -99,7 +99,13 @@ impl State {
             accepted: live.messages.len() as u64,
             credit: live.credit,
             peak_in_flight: live.peak_in_flight,
+            connections: live.connections,
         }
+    }
+
+    /// Counts a TCP connection accepted.
+    pub(crate) fn connected(&self) {
+        self.live().connections += 1;
     }
 
     /// Counts a service request from its arrival to its answer.

@@ -20,7 +20,7 @@ HERE = Path(__file__).resolve().parent
 CASES_DIR = HERE / "cases"
 SETTINGS_TABLE = HERE / "settings.json"
 
-FACES = ("rust", "c", "python", "cli", "php", "java")
+FACES = ("rust", "c", "python", "cli", "php", "java", "serve")
 # Faces over the C ABI that answer with its status names (java: bindings/java).
 C_FACES = ("c", "java")
 OPS = ("send", "send_batch", "validate", "client_new", "preview")
@@ -394,6 +394,9 @@ def expected_native(face: str, doc: Dict[str, Any]) -> Any:
         return PYTHON_CLASS.get(kind, "?") if is_error else "returned"
     if face == "php":
         return PHP_CLASS.get(kind, "?") if is_error else "returned"
+    if face == "serve":
+        # An answer line is all there is: the document is the signal.
+        return None
     if is_report and doc.get("status") == "partial":
         return "SPLIO_ERR_PARTIAL" if face in C_FACES else CLI_PARTIAL
     if is_report and doc.get("status") == "error":
@@ -520,7 +523,7 @@ def check(
                     out.append(f"the TypeError must name one of {spelled}; it said {obs.text[:200]!r}")
             else:
                 _check_invalid_argument_names(face, exp, call, obs, table, out)
-        elif face == "cli" and kind == "invalid_argument" and doc is None:
+        elif face in ("cli", "serve") and kind == "invalid_argument" and doc is None:
             # Refused before any document: the exit code and the named flag say it all.
             if obs.native != CLI_EXIT["invalid_argument"]:
                 out.append(f"exit code: expected 2, got {obs.native} ({obs.text.strip()[:300]!r})")

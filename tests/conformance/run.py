@@ -1,5 +1,5 @@
-"""Runs the conformance cases on the Rust API, C ABI and command faces
-against one `splio-sms sandbox`. (The Python face runs inside pytest:
+"""Runs the conformance cases on the Rust API, C ABI, command and `serve
+--stdio` faces against one `splio-sms sandbox`. (The Python face runs inside pytest:
 bindings/python/tests/test_conformance.py.)
 
     python3 tests/conformance/run.py --splio-sms target/debug/splio-sms \
@@ -191,6 +191,115 @@ def _guard_args(call: cf.Call) -> List[str]:
     g = call.guards or {}
     args = [f"--text={g['text']}"] if "text" in g else []
     return args + ([f"--max-segments={g['max_segments']}"] if "max_segments" in g else [])
+class ServeFace:
+    """`splio-sms serve --stdio`: each case one line to a long-lived process,
+    started again only when a case's settings differ from the last ones, so
+    that cases share one client and its connection pool as a coprocess does.
+    Settings reach it as they reach the command (flags, else --config); the
+    case's answer is the line's document without its "id" and "line"."""
+
+    def __init__(self, exe: str, table: Dict[str, Dict[str, Any]], base_url: str) -> None:
+        self.exe = exe
+        self.table = table
+        self.base_url = base_url
+        self.dir = Path(tempfile.mkdtemp(prefix="splio-conformance-serve-"))
+        self._proc: Optional[subprocess.Popen] = None
+        self._started: Any = None
+        self._lines = 0
+
+    def _settings(self, call: cf.Call) -> Any:
+        """(flags, config text) for the process this case needs."""
+        if call.settings is None:
+            return (), call.settings_text
+        settings = dict(call.settings)
+        if call.op == "preview":
+            # A preview line carries its own settings; the process only needs a client.
+            settings = {}
+        config: Dict[str, Any] = {}
+        if call.op in cf.CLIENTLESS:
+            # serve makes its client first, even to validate: give it the sandbox.
+            config = {"universe": cf.SANDBOX_UNIVERSE, "key": cf.SANDBOX_KEY, "base_url": self.base_url}
+        flags: List[str] = []
+        for name, value in settings.items():
+            entry = self.table.get(name)
+            if name in call.filled or cf.cli_route(entry, value) == "config":
+                config[name] = value
+            else:
+                flags += _flag(entry, value)
+        return tuple(flags), json.dumps(config, ensure_ascii=False)
+
+    def _process(self, call: cf.Call) -> subprocess.Popen:
+        wanted = self._settings(call)
+        if self._proc is not None and self._proc.poll() is None and wanted == self._started:
+            return self._proc
+        self.stop()
+        flags, config = wanted
+        config_path = self.dir / "settings.json"
+        config_path.write_text(config, encoding="utf-8")
+        self._stderr = open(self.dir / "stderr.txt", "w+", encoding="utf-8")
+        self._proc = subprocess.Popen(
+            [self.exe, "serve", "--stdio", "--config", str(config_path), *flags],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr,
+            env=cf.clean_env(), text=True, encoding="utf-8",
+        )
+        self._started = wanted
+        self._lines = 0
+        return self._proc
+
+    def _line(self, call: cf.Call) -> str:
+        if call.op == "client_new":
+            # Settings are checked at start; a refused request means the client was made.
+            return '{"message": "0", "rcpts": []}'
+        req = call.request
+        if call.op == "preview" and isinstance(req, dict):
+            req = json.loads(call.request_text)  # the request with its settings
+        if req is None or not isinstance(req, dict):
+            try:
+                parsed = json.loads(call.request_text)
+            except ValueError:
+                parsed = None
+            if isinstance(parsed, dict) and call.op != "send":
+                raise cf.Inexpressible("a raw request text cannot carry the op")
+            return call.request_text
+        if {"id", "op"} & set(req):
+            raise cf.Inexpressible("id and op are the line's own keys")
+        return json.dumps({"id": self._lines + 1, "op": call.op, **req}, ensure_ascii=False)
+
+    def __call__(self, call: cf.Call) -> cf.Observed:
+        if "\n" in call.request_text or "\n" in call.settings_text:
+            raise cf.Inexpressible("a line carries one-line texts")
+        proc = self._process(call)
+        line = self._line(call)
+        assert proc.stdin and proc.stdout
+        try:
+            proc.stdin.write(line + "\n")
+            proc.stdin.flush()
+        except BrokenPipeError:
+            pass
+        answer = proc.stdout.readline()
+        self._lines += 1
+        if not answer:
+            code = proc.wait(timeout=30)
+            self._proc = None
+            self._stderr.seek(0)
+            return cf.Observed(None, code, self._stderr.read())
+        doc = json.loads(answer)
+        if doc.pop("line", None) != self._lines:
+            return cf.Observed(None, "answer out of order", answer)
+        echoed = doc.pop("id", None)
+        if echoed is not None and echoed != self._lines:
+            return cf.Observed(None, f"id {echoed!r} echoed for line {self._lines}", answer)
+        if call.op == "client_new" and doc.get("error", {}).get("kind") == "validation":
+            return cf.Observed({"status": "ok"}, None)
+        return cf.Observed(doc, None)
+
+    def stop(self) -> None:
+        if self._proc is not None and self._proc.poll() is None:
+            assert self._proc.stdin
+            self._proc.stdin.close()
+            code = self._proc.wait(timeout=30)
+            assert code == 0, f"serve ended with {code} at the end of its input"
+        self._proc = None
 
 
 def _flag(entry: Dict[str, Any], value: Any) -> List[str]:
@@ -224,7 +333,7 @@ def main() -> int:
     ap.add_argument("--php", help="the PHP interpreter, for the php face (bindings/php)")
     ap.add_argument("--library", help="libsplio_sms.so, for the php face")
     ap.add_argument("--java", help="the Java face: a program starting bindings/java/test/ConformanceFace")
-    ap.add_argument("--faces", default="rust,c,cli")
+    ap.add_argument("--faces", default="rust,c,cli,serve")
     ap.add_argument("--only", help="run only the cases whose id matches this regular expression")
     a = ap.parse_args()
 
@@ -237,6 +346,13 @@ def main() -> int:
         for face in a.faces.split(","):
             if face == "cli":
                 failed += cf.run_face("cli", CommandFace(a.splio_sms, table), control, cases, a.only)
+                continue
+            if face == "serve":
+                serve = ServeFace(a.splio_sms, table, sandbox.base_url)
+                try:
+                    failed += cf.run_face("serve", serve, control, cases, a.only)
+                finally:
+                    serve.stop()
                 continue
             if face == "php":
                 if not (a.php and a.library):

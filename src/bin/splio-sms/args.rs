@@ -37,6 +37,9 @@ pub enum Command {
     Preview(Box<PreviewArgs>),
     /// Run the local sandbox of the service in the foreground (Ctrl-C stops it).
     Sandbox(SandboxArgs),
+    /// Answer requests read one JSON document per line, with one client for
+    /// the life of the process: a coprocess for runtimes without FFI.
+    Serve(Box<ServeArgs>),
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -240,6 +243,25 @@ pub struct ValidateArgs {
     /// Print the contract's JSON document on stdout.
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Args)]
+#[command(
+    after_help = "Each line in: a request {\"message\", \"rcpts\", \"opcode\", \"category\"} \
+    with an optional \"id\" (echoed) and \"op\" (send, send_batch, validate, preview; default send). \
+    Each line out: {\"id\", \"line\", ...} and the C library's result or error document. \
+    Exit codes: 0 end of input, 1 internal error, 2 bad settings or unreadable input, \
+    9 standard output closed, 130 interrupted (the line in hand is answered first)."
+)]
+pub struct ServeArgs {
+    /// Read requests on standard input and answer on standard output.
+    #[arg(long, required = true)]
+    pub stdio: bool,
+    /// The longest line read, in bytes; a longer one is answered with an error.
+    #[arg(long, value_name = "BYTES", default_value_t = 16 << 20)]
+    pub max_line_bytes: usize,
+    #[command(flatten)]
+    pub settings: ClientSettings,
 }
 
 #[derive(Args)]

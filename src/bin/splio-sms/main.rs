@@ -12,6 +12,7 @@ mod preview;
 mod report;
 mod sandbox;
 mod send;
+mod serve;
 mod settings;
 mod table;
 
@@ -102,6 +103,7 @@ fn main() -> ExitCode {
         args::Command::Validate(a) => send::validate(*a),
         args::Command::Preview(a) => preview::run(*a),
         args::Command::Sandbox(a) => sandbox::run(a),
+        args::Command::Serve(a) => serve::run(*a),
     };
     match result {
         Ok(code) => ExitCode::from(code),

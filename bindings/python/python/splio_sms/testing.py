@@ -95,7 +95,7 @@ class Sandbox:
 
     @property
     def stats(self) -> Dict[str, Any]:
-        """``hits``, ``accepted``, ``credit`` and ``peak_in_flight``."""
+        """``hits``, ``accepted``, ``credit``, ``peak_in_flight`` and ``connections``."""
         return self._native.stats()
 
     def client(self, **settings: Any) -> Client:
