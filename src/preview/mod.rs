@@ -7,6 +7,9 @@
 #![forbid(unsafe_code)]
 
 mod gsm7;
+mod guards;
+
+pub use guards::Guards;
 
 use std::collections::BTreeSet;
 
@@ -385,116 +388,6 @@ pub fn preview_stream<S: RecipientSource>(
         each(one);
     }
     Ok(totals)
-}
-
-/// What a send must not do, checked against the design's text before any
-/// byte leaves: leave a placeholder empty, or cost more than `max_segments`
-/// SMS for one recipient.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct Guards {
-    /// The design's text (`$firstname$` placeholders): a recipient with no
-    /// value for one of them is refused.
-    pub text: Option<String>,
-    /// A recipient whose SMS needs more parts than this is refused.
-    pub max_segments: Option<usize>,
-}
-
-impl Guards {
-    /// Guards for the design's `text`.
-    pub fn text(mut self, text: impl Into<String>) -> Self {
-        self.text = Some(text.into());
-        self
-    }
-
-    /// At most `n` SMS parts per recipient (needs the text).
-    pub fn max_segments(mut self, n: usize) -> Self {
-        self.max_segments = Some(n);
-        self
-    }
-
-    /// Checks every recipient of `source` (read once, one in memory), naming
-    /// each one refused; `Ok` when there is no text to check against.
-    pub fn check_stream<S: RecipientSource>(
-        &self,
-        source: &S,
-        rules: impl Into<ValidationSettings>,
-    ) -> Result<()> {
-        let Some(text) = &self.text else {
-            // A limit with nothing to measure would pass every send unseen.
-            return match self.max_segments {
-                Some(_) => Err(Error::invalid_argument(
-                    "max_segments needs the design's text (text)",
-                )),
-                None => Ok(()),
-            };
-        };
-        let mut p = Problems::default();
-        preview_stream(text, source, rules, |one| {
-            let at = format!("rcpts[{}]", one.index);
-            for name in &one.missing {
-                p.push(Problem::new(
-                    at.clone(),
-                    format!("no value for ${name}$, which the design's text uses"),
-                ));
-            }
-            if let Some(max) = self.max_segments.filter(|max| one.segments > *max) {
-                p.push(Problem::new(
-                    at.clone(),
-                    format!(
-                        "its SMS needs {} parts ({} {}), more than max_segments {max}",
-                        one.segments,
-                        one.units,
-                        if one.encoding == Encoding::Gsm7 {
-                            "GSM-7 septets"
-                        } else {
-                            "UCS-2 units"
-                        }
-                    ),
-                ));
-            }
-        })?;
-        p.finish()
-    }
-
-    /// [`Guards::check_stream`] for a request held in memory.
-    pub fn check(&self, request: &SendRequest, rules: impl Into<ValidationSettings>) -> Result<()> {
-        let rcpts = || Ok::<_, String>(request.rcpts.iter().cloned().map(Ok));
-        self.check_stream(&rcpts, rules)
-    }
-
-    /// What a library face runs before a guarded send: the whole request
-    /// checked as the send will check it (so a bad request is refused with
-    /// every problem, as without guards), then the guards. Without guards it
-    /// checks nothing, leaving validation to the send.
-    pub fn check_request(
-        &self,
-        request: &SendRequest,
-        rules: impl Into<ValidationSettings>,
-    ) -> Result<()> {
-        if *self == Guards::default() {
-            return Ok(());
-        }
-        let rules = rules.into();
-        validation::validate_with(request, rules)?;
-        self.check(request, rules)
-    }
-
-    /// [`Guards::check_request`] for recipients read from `source`, `head`
-    /// giving the design, opcode and category (as `Client::send_stream`).
-    pub fn check_request_stream<S: RecipientSource>(
-        &self,
-        head: &SendRequest,
-        source: &S,
-        rules: impl Into<ValidationSettings>,
-    ) -> Result<()> {
-        if *self == Guards::default() {
-            return Ok(());
-        }
-        let rules = rules.into();
-        validation::check_stream(head, source, rules)?;
-        self.check_stream(source, rules)
-    }
 }
 
 /// [`preview_with`] with the default validation settings.

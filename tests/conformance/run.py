@@ -258,12 +258,15 @@ class ServeFace:
                 parsed = json.loads(call.request_text)
             except ValueError:
                 parsed = None
-            if isinstance(parsed, dict) and call.op != "send":
-                raise cf.Inexpressible("a raw request text cannot carry the op")
+            if isinstance(parsed, dict) and (call.op != "send" or call.guards is not None):
+                raise cf.Inexpressible("a raw request text cannot carry the op or options")
             return call.request_text
-        if {"id", "op"} & set(req):
-            raise cf.Inexpressible("id and op are the line's own keys")
-        return json.dumps({"id": self._lines + 1, "op": call.op, **req}, ensure_ascii=False)
+        if {"id", "op", "options"} & set(req):
+            raise cf.Inexpressible("id, op and options are the line's own keys")
+        line = {"id": self._lines + 1, "op": call.op}
+        if call.guards is not None:
+            line["options"] = call.guards
+        return json.dumps({**line, **req}, ensure_ascii=False)
 
     def __call__(self, call: cf.Call) -> cf.Observed:
         if "\n" in call.request_text or "\n" in call.settings_text:

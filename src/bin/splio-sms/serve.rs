@@ -18,7 +18,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 
 use serde::de::{Deserialize, Deserializer, MapAccess, Visitor};
 use serde_json::value::RawValue;
-use splio_sms::{BatchControl, Client, Delivery, Error, SendRequest};
+use splio_sms::{BatchControl, Client, Delivery, Error, Guards, SendRequest};
 
 use crate::args::ServeArgs;
 use crate::output::err;
@@ -185,22 +185,40 @@ fn answer(client: &Client, number: u64, line: Line, control: &BatchControl) -> (
             );
         }
     };
+    // The same guard keys as the C ABI's options_json, read by the core.
+    let guards = match line.options.map(|o| serde_json::from_str(o.get())) {
+        None => Ok(Guards::default()),
+        Some(Ok(options)) if op != "preview" => {
+            Guards::from_options(options, &format!("line {number}: options"))
+        }
+        Some(Ok(_)) => Err(Error::invalid_argument(format!(
+            "line {number}: options: preview takes none"
+        ))),
+        Some(Err(_)) => Err(Error::invalid_argument(format!(
+            "line {number}: options must be an object (text, max_segments)"
+        ))),
+    };
+    let guards = match guards {
+        Ok(guards) => guards,
+        Err(e) => return (with(id, number, &e.to_json()), false),
+    };
+    let rules = client.settings().validation();
+    let request = || {
+        let r = SendRequest::from_json(&line.rest)?;
+        guards.check_request(&r, rules).map(|()| r)
+    };
     let (doc, sends) = match &*op {
-        "send" => match client.send_json(&line.rest) {
+        "send" => match request().and_then(|r| client.send(&r)) {
             Ok(r) => (r.to_json(), true),
             Err(e) => (e.to_json(), e.delivery() != Delivery::NotSent),
         },
         // An error instead of a report: refused before any piece left.
-        "send_batch" => match SendRequest::from_json(&line.rest)
-            .and_then(|r| client.send_batch_with(&r, control))
-        {
+        "send_batch" => match request().and_then(|r| client.send_batch_with(&r, control)) {
             Ok(report) => (report.to_json(), true),
             Err(e) => (e.to_json(), false),
         },
         "validate" => (
-            match SendRequest::from_json(&line.rest)
-                .and_then(|r| splio_sms::validate_with(&r, client.settings().validation()))
-            {
+            match request().and_then(|r| splio_sms::validate_with(&r, rules)) {
                 Ok(()) => r#"{"status":"ok"}"#.to_owned(),
                 Err(e) => e.to_json(),
             },
@@ -245,6 +263,8 @@ fn column(e: &serde_json::Error) -> String {
 struct Request<'a> {
     id: Option<&'a RawValue>,
     op: Option<&'a RawValue>,
+    /// The guards (`text`, `max_segments`), as in the C ABI's `options_json`.
+    options: Option<&'a RawValue>,
     rest: String,
 }
 
@@ -268,13 +288,18 @@ impl<'de: 'a, 'a> Visitor<'de> for RequestVisitor<'a> {
         let mut line = Request {
             id: None,
             op: None,
+            options: None,
             rest: String::from("{"),
         };
         while let Some(key) = map.next_key::<String>()? {
             match &*key {
                 "id" if line.id.is_some() => return Err(M::Error::custom("\"id\" given twice")),
                 "op" if line.op.is_some() => return Err(M::Error::custom("\"op\" given twice")),
+                "options" if line.options.is_some() => {
+                    return Err(M::Error::custom("\"options\" given twice"))
+                }
                 "id" => line.id = Some(map.next_value()?),
+                "options" => line.options = Some(map.next_value()?),
                 "op" => line.op = Some(map.next_value()?),
                 _ => {
                     let value: &RawValue = map.next_value()?;
