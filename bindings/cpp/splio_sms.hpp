@@ -78,11 +78,31 @@ public:
         return detail::check(status, json);
     }
 
+    // send with options JSON, as for splio_client_send_with: the guards
+    // (R"({"text": "Hello $firstname$", "max_segments": 2})"). A recipient
+    // they refuse is SPLIO_ERR_VALIDATION (a problem at "rcpts[i]"), thrown
+    // before any byte leaves.
+    std::string send(const std::string &request_json, const std::string &options_json) const {
+        char *json = nullptr;
+        splio_status status =
+            splio_client_send_with(handle_, request_json.c_str(), options_json.c_str(), &json);
+        return detail::check(status, json);
+    }
+
     // Sends in batch_size pieces; returns the report when every piece was
     // accepted, throws Error (with the report as json()) otherwise.
     std::string send_batch(const std::string &request_json) const {
         char *json = nullptr;
         splio_status status = splio_client_send_batch(handle_, request_json.c_str(), &json);
+        return detail::check(status, json);
+    }
+
+    // send_batch with options JSON, as for splio_client_send_batch_with:
+    // the journal, only, include_unknown, and the guards of send.
+    std::string send_batch(const std::string &request_json, const std::string &options_json) const {
+        char *json = nullptr;
+        splio_status status =
+            splio_client_send_batch_with(handle_, request_json.c_str(), options_json.c_str(), &json);
         return detail::check(status, json);
     }
 
@@ -105,6 +125,18 @@ inline void validate(const std::string &settings_json, const std::string &reques
     char *json = nullptr;
     splio_status status =
         splio_validate_with(settings_json.c_str(), request_json.c_str(), &json);
+    detail::check(status, json);
+}
+
+// The same with options JSON, as for splio_validate_with_options: the
+// guards of Client::send, checked after every other rule. An empty
+// settings_json is the default settings.
+inline void validate(const std::string &settings_json, const std::string &request_json,
+                     const std::string &options_json) {
+    char *json = nullptr;
+    splio_status status = splio_validate_with_options(
+        settings_json.empty() ? nullptr : settings_json.c_str(), request_json.c_str(),
+        options_json.c_str(), &json);
     detail::check(status, json);
 }
 

@@ -7,7 +7,9 @@
 // and the document (the contract's error document, rebuilt from the
 // exception's properties), or the message of an exception that is not a
 // SplioException. A case PHP's API cannot express is answered
-// "INEXPRESSIBLE <why>".
+// "INEXPRESSIBLE <why>". A case's guards follow the operation on its line
+// (`send {"text": ...}`) and reach the API as the named arguments `text:`
+// and `maxSegments:`.
 //
 // php tests/conformance/face.php LIBRARY
 
@@ -58,9 +60,37 @@ function object_of(string $text, string $what): array
     return $value;
 }
 
+/**
+ * The guards on the operation's line as the named arguments of send,
+ * sendBatch and validate.
+ *
+ * @return array<string, mixed>
+ */
+function guard_arguments(?string $guardsText): array
+{
+    if ($guardsText === null) {
+        return [];
+    }
+    $guards = object_of($guardsText, 'guards');
+    $names = ['text' => 'text', 'max_segments' => 'maxSegments'];
+    $arguments = [];
+    foreach ($guards as $name => $value) {
+        if (!isset($names[$name])) {
+            throw new Inexpressible("no named argument for the guard $name");
+        }
+        if (!($name === 'text' ? is_string($value) : is_int($value))) {
+            throw new Inexpressible("the guard $name is typed: " . ($name === 'text' ? 'string' : 'int'));
+        }
+        $arguments[$names[$name]] = $value;
+    }
+    return $arguments;
+}
+
 /** @return mixed the PHP API's answer */
 function call(string $op, string $settingsText, string $requestText, string $library): mixed
 {
+    [$op, $guardsText] = array_pad(explode(' ', $op, 2), 2, null);
+    $guards = guard_arguments($guardsText);
     $settings = object_of($settingsText, 'settings');
     $request = $requestText === '' ? [] : object_of($requestText, 'a request');
     if ($op === 'preview') {
@@ -76,14 +106,14 @@ function call(string $op, string $settingsText, string $requestText, string $lib
     }
     $arguments = [$request['message'] ?? null, $request['rcpts'] ?? null, $request['opcode'] ?? null, $request['category'] ?? null];
     if ($op === 'validate') {
-        Client::validate(...[...$arguments, $settings, $library]);
+        Client::validate(...[...$arguments, $settings, $library], ...$guards);
         return ['status' => 'ok'];
     }
     $client = new Client($settings, $library);
     return match ($op) {
         'client_new' => ['status' => 'ok'],
-        'send' => $client->send(...$arguments),
-        'send_batch' => $client->sendBatch(...$arguments),
+        'send' => $client->send(...$arguments, ...$guards),
+        'send_batch' => $client->sendBatch(...$arguments, ...$guards),
         default => throw new Inexpressible("no operation $op"),
     };
 }

@@ -54,6 +54,50 @@ int main() {
     splio::validate(R"({"default_country": "FR"})",
                     R"({"message": "AbCdEf123", "rcpts": [{"cellphone": "06 12 34 56 78"}]})");
 
+    // The guards: a recipient left with an empty placeholder is refused
+    // before any byte leaves; within them, the send goes.
+    const std::string two =
+        R"({"message": "AbCdEf123", "rcpts": [{"cellphone": "+33612345678", "firstname": "Zoé"},)"
+        R"( {"cellphone": "+33612345679"}]})";
+    const std::string guards = R"({"text": "Bonjour $firstname$", "max_segments": 1})";
+    try {
+        client.send(two, guards);
+        CHECK(false);
+    } catch (const splio::Error &e) {
+        CHECK(e.status() == SPLIO_ERR_VALIDATION);
+        CHECK(e.json().find("\"path\":\"rcpts[1]\"") != std::string::npos);
+        CHECK(e.json().find("\"path\":\"rcpts[0]\"") == std::string::npos);
+        CHECK(e.json().find("\"attempts\":0") != std::string::npos);
+    }
+    try {
+        client.send_batch(two, guards);
+        CHECK(false);
+    } catch (const splio::Error &e) {
+        CHECK(e.status() == SPLIO_ERR_VALIDATION);
+        CHECK(e.json().find("$firstname$") != std::string::npos);
+    }
+    try {
+        client.send(ONE, R"({"max_segments": 1})");
+        CHECK(false);
+    } catch (const splio::Error &e) {
+        CHECK(e.status() == SPLIO_ERR_INVALID_ARGUMENT);
+        CHECK(e.json().find("needs the design's text") != std::string::npos);
+    }
+    const std::string zoe =
+        R"({"message": "AbCdEf123", "rcpts": [{"cellphone": "+33612345678", "firstname": "Zoé"}]})";
+    CHECK(client.send(zoe, guards).find("\"inserted\":1") != std::string::npos);
+    CHECK(client.send_batch(zoe, guards).find("\"not_sent\":[]") != std::string::npos);
+    try {
+        splio::validate("", two, guards);
+        CHECK(false);
+    } catch (const splio::Error &e) {
+        CHECK(e.status() == SPLIO_ERR_VALIDATION);
+        CHECK(e.json().find("\"path\":\"rcpts[1]\"") != std::string::npos);
+    }
+    splio::validate(R"({"default_country": "FR"})",
+                    R"({"message": "AbCdEf123", "rcpts": [{"cellphone": "06 12 34 56 78", "firstname": "Zoé"}]})",
+                    guards);
+
     try {
         splio::Client broken(R"({"universe": "u"})");
         CHECK(false);

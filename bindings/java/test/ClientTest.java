@@ -54,6 +54,9 @@ public final class ClientTest {
             stringsACStringCannotCarryAreIllegalArguments();
             validateListsProblemsAndTakesSettings();
             aBatchReturnsItsReportAndAPartialOneThrowsWithIt();
+            guardsRefuseASendBeforeAnyByteLeavesNamingEachRecipient();
+            guardsLetThroughASendWithinThem();
+            validateTakesTheGuards();
             closeIsIdempotentAndUseAfterCloseIsIllegalState();
             closeWaitsForSendsInFlightOnOtherThreads();
         }
@@ -209,6 +212,66 @@ public final class ClientTest {
         }
     }
 
+    static final String ZOE_AND_NAMELESS = "{\"message\":\"AbCdEf123\",\"rcpts\":[{\"cellphone\":\"+33612345678\","
+            + "\"firstname\":\"" + ZOE + "\"},{\"cellphone\":\"+33612345679\"}]}";
+
+    static void guardsRefuseASendBeforeAnyByteLeavesNamingEachRecipient() throws Exception {
+        http("POST", "_sandbox/reset", "");
+        try (Client client = client("")) {
+            String text = "{\"text\":\"Bonjour $firstname$\"}";
+            SplioException e = expectError(() -> client.send(ZOE_AND_NAMELESS, text), Client.SPLIO_ERR_VALIDATION,
+                    "validation", "\"path\":\"rcpts[1]\"");
+            check(e != null && e.document().contains("$firstname$") && !e.document().contains("rcpts[0]"),
+                    "only the recipient without a first name: " + e);
+            check(e != null && e.document().contains("\"attempts\":0"), "nothing attempted: " + e);
+            // "Bonjour Zo\u00e9 " and 150 a: 162 GSM-7 septets, two parts.
+            StringBuilder long150 = new StringBuilder();
+            for (int i = 0; i < 150; i++) {
+                long150.append('a');
+            }
+            String two = "{\"text\":\"Bonjour $firstname$ " + long150 + "\",\"max_segments\":1}";
+            String one = "{\"message\":\"AbCdEf123\",\"rcpts\":[{\"cellphone\":\"+33612345678\","
+                    + "\"firstname\":\"" + ZOE + "\"}]}";
+            expectError(() -> client.send(one, two), Client.SPLIO_ERR_VALIDATION, "validation", "max_segments");
+            expectError(() -> client.sendBatch(ZOE_AND_NAMELESS, text), Client.SPLIO_ERR_VALIDATION, "validation",
+                    "\"path\":\"rcpts[1]\"");
+            expectError(() -> client.send(ONE, "{\"max_segments\":1}"), Client.SPLIO_ERR_INVALID_ARGUMENT,
+                    "invalid_argument", "needs the design's text");
+            expectError(() -> client.send(ONE, "{\"txt\":\"x\"}"), Client.SPLIO_ERR_INVALID_ARGUMENT,
+                    "invalid_argument", "txt");
+        }
+        String recorded = http("GET", "_sandbox/messages", "");
+        check(!recorded.contains("+33612345678"), "a refused send reached the sandbox: " + recorded);
+    }
+
+    static void guardsLetThroughASendWithinThem() throws Exception {
+        http("POST", "_sandbox/reset", "");
+        String guards = "{\"text\":\"Bonjour $firstname$\",\"max_segments\":1}";
+        String both = "{\"message\":\"AbCdEf123\",\"rcpts\":[{\"cellphone\":\"+33612345678\",\"firstname\":\""
+                + ZOE + "\"},{\"cellphone\":\"+33612345679\",\"firstname\":\"" + LI + "\"}]}";
+        try (Client client = client("")) {
+            String result = client.send(both, guards);
+            check(result.contains("\"inserted\":2"), "guarded send: " + result);
+            String report = client.sendBatch(both, guards);
+            check(report.startsWith("{\"status\":\"ok\"") && report.contains("\"not_sent\":[]"),
+                    "guarded batch: " + report);
+            check(client.send(ONE, null).contains("\"inserted\":1"), "null options are none");
+        }
+        String recorded = http("GET", "_sandbox/messages", "");
+        check(recorded.contains("\"firstname\":\"" + LI + "\""), "the guarded sends arrived: " + recorded);
+    }
+
+    static void validateTakesTheGuards() throws Exception {
+        String guards = "{\"text\":\"Bonjour $firstname$\"}";
+        SplioException e = expectError(() -> Client.validate(null, ZOE_AND_NAMELESS, guards),
+                Client.SPLIO_ERR_VALIDATION, "validation", "\"path\":\"rcpts[1]\"");
+        check(e != null && e.document().contains("$firstname$"), "the missing placeholder named: " + e);
+        Client.validate(null, ZOE_AND_NAMELESS, null);
+        String national = "{\"message\":\"AbCdEf123\",\"rcpts\":[{\"cellphone\":\"06 12 34 56 78\","
+                + "\"firstname\":\"" + ZOE + "\"}]}";
+        Client.validate("{\"default_country\":\"FR\"}", national, guards);
+    }
+
     static void closeIsIdempotentAndUseAfterCloseIsIllegalState() throws Exception {
         Client client = client("");
         client.send(ONE);
@@ -217,6 +280,7 @@ public final class ClientTest {
         expectIllegal(() -> client.send(ONE), IllegalStateException.class, "closed");
         expectIllegal(() -> client.sendBatch(ONE), IllegalStateException.class, "closed");
         expectIllegal(() -> client.sendBatch(ONE, null), IllegalStateException.class, "closed");
+        expectIllegal(() -> client.send(ONE, "{}"), IllegalStateException.class, "closed");
     }
 
     // Each thread sends until the client is closed under it: every send

@@ -9,7 +9,9 @@ import splio_sms.SplioException;
  * The Java binding's face for the conformance suite (tests/conformance),
  * the same line protocol as face.c: three lines in (the operation, the
  * settings JSON, the request JSON), one line out (the status name, a space,
- * the document). The texts go to the binding as they came. stdin and stdout
+ * the document). The texts go to the binding as they came. A case's guards
+ * follow the operation on its line ({@code send {"text": ...}}): they are
+ * the options JSON of send, sendBatch and validate. stdin and stdout
  * are UTF-8 here whatever the locale: the suite runs it under LANG=C.
  */
 public final class ConformanceFace {
@@ -23,9 +25,16 @@ public final class ConformanceFace {
             if (settings == null || request == null) {
                 break;
             }
+            // null when the case has no guards: the calls without options.
+            String options = null;
+            int space = op.indexOf(' ');
+            if (space >= 0) {
+                options = op.substring(space + 1);
+                op = op.substring(0, space);
+            }
             String answer;
             try {
-                answer = "SPLIO_OK " + call(op, settings, request);
+                answer = "SPLIO_OK " + call(op, settings, request, options);
             } catch (SplioException e) {
                 answer = e.statusName() + " " + e.document();
             }
@@ -34,13 +43,16 @@ public final class ConformanceFace {
         }
     }
 
-    private static String call(String op, String settings, String request) throws SplioException {
+    private static String call(String op, String settings, String request, String options)
+            throws SplioException {
         switch (op) {
             case "preview":
                 return Client.preview(request);
             case "validate":
                 // The settings that change validation, when the case gives any.
-                if (settings.isEmpty()) {
+                if (options != null) {
+                    Client.validate(settings.isEmpty() ? null : settings, request, options);
+                } else if (settings.isEmpty()) {
                     Client.validate(request);
                 } else {
                     Client.validate(settings, request);
@@ -54,9 +66,9 @@ public final class ConformanceFace {
                 case "client_new":
                     return "{\"status\":\"ok\"}";
                 case "send":
-                    return client.send(request);
+                    return options == null ? client.send(request) : client.send(request, options);
                 default:
-                    return client.sendBatch(request);
+                    return options == null ? client.sendBatch(request) : client.sendBatch(request, options);
             }
         }
     }

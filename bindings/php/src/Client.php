@@ -68,16 +68,33 @@ final class Client
      * Sends one request (one HTTP request, retried only where nothing can
      * have been sent).
      *
+     * The guards, as named arguments (`send(..., text: 'Hello $firstname$',
+     * maxSegments: 1)`): with `text`, the design's text, a recipient left
+     * with an empty placeholder is refused; with `maxSegments` too, so is one
+     * whose SMS needs more parts. A refusal is a ValidationError with one
+     * problem per recipient concerned (`rcpts[3]`), before any byte leaves.
+     *
      * @param list<array<string, mixed>> $rcpts recipients: `cellphone` and
      *        the design's fields (`firstname`, `c0`, ...)
+     * @param int|null $maxSegments needs $text (else InvalidArgumentError)
      * @return array<string, mixed> `{"status": "ok", "result": {"todo", "done",
      *         "inserted", "campaign_id"}, "http_status", "attempts", "dropped_duplicates"}`
      * @throws SplioException a subclass per kind; read getDelivery() before sending again
      */
-    public function send(string $message, array $rcpts, ?string $opcode = null, ?string $category = null): array
-    {
+    public function send(
+        string $message,
+        array $rcpts,
+        ?string $opcode = null,
+        ?string $category = null,
+        ?string $text = null,
+        ?int $maxSegments = null,
+    ): array {
         $request = self::request($message, $rcpts, $opcode, $category);
-        return self::call($this->ffi, 'splio_client_send', $this->handle, $request);
+        $guards = self::guards($text, $maxSegments, []);
+        if ($guards === null) {
+            return self::call($this->ffi, 'splio_client_send', $this->handle, $request);
+        }
+        return self::call($this->ffi, 'splio_client_send_with', $this->handle, $request, $guards);
     }
 
     /**
@@ -85,6 +102,9 @@ final class Client
      * time. Returns the report whatever the pieces' fate (`status` "ok",
      * "partial" or "error"; `not_sent` and `unknown` are indexes into $rcpts);
      * throws only when nothing was sent (validation, bad arguments).
+     *
+     * `text:` and `maxSegments:` are the guards of send(): a recipient they
+     * refuse refuses the whole batch, before any piece leaves.
      *
      * @param list<array<string, mixed>> $rcpts
      * @param array{journal?: string, include_unknown?: bool, only?: list<int>} $options
@@ -97,9 +117,11 @@ final class Client
         ?string $opcode = null,
         ?string $category = null,
         array $options = [],
+        ?string $text = null,
+        ?int $maxSegments = null,
     ): array {
         $request = self::request($message, $rcpts, $opcode, $category);
-        $optionsJson = $options === [] ? null : self::encode((object) $options);
+        $optionsJson = self::guards($text, $maxSegments, $options);
         $out = $this->ffi->new('char*');
         $status = $this->ffi->splio_client_send_batch_with($this->handle, $request, $optionsJson, \FFI::addr($out));
         $document = self::take($this->ffi, $out);
@@ -113,6 +135,9 @@ final class Client
      * Checks a request without sending it and without a client.
      *
      * @param list<array<string, mixed>> $rcpts
+     * `text:` and `maxSegments:` are the guards of send(), checked after
+     * every other rule.
+     *
      * @param array<string, mixed> $settings the settings that change validation:
      *        `default_country`, `duplicates`, `number_check`
      * @throws ValidationError naming every problem
@@ -124,10 +149,18 @@ final class Client
         ?string $category = null,
         array $settings = [],
         ?string $library = null,
+        ?string $text = null,
+        ?int $maxSegments = null,
     ): void {
         $ffi = Library::get($library);
         $request = self::request($message, $rcpts, $opcode, $category);
-        self::call($ffi, 'splio_validate_with', $settings === [] ? null : self::encode((object) $settings), $request);
+        $settingsJson = $settings === [] ? null : self::encode((object) $settings);
+        $guards = self::guards($text, $maxSegments, []);
+        if ($guards === null) {
+            self::call($ffi, 'splio_validate_with', $settingsJson, $request);
+        } else {
+            self::call($ffi, 'splio_validate_with_options', $settingsJson, $request, $guards);
+        }
     }
 
     /**
@@ -188,6 +221,27 @@ final class Client
             $request['category'] = $category;
         }
         return self::encode($request);
+    }
+
+    /**
+     * The options JSON of the C ABI: $options with the guards given as named
+     * arguments, under the library's names; null for none.
+     *
+     * @param array<string, mixed> $options
+     */
+    private static function guards(?string $text, ?int $maxSegments, array $options): ?string
+    {
+        foreach (['text' => $text, 'max_segments' => $maxSegments] as $name => $value) {
+            if ($value === null) {
+                continue;
+            }
+            // Two values for one guard: neither may win silently.
+            if (array_key_exists($name, $options)) {
+                throw new InvalidArgumentError("$name is given both in \$options and as an argument", 'invalid_argument', 'not_sent');
+            }
+            $options[$name] = $value;
+        }
+        return $options === [] ? null : self::encode((object) $options);
     }
 
     /**

@@ -13,6 +13,7 @@ if (in_array('--preloaded', $argv, true)) {
 require __DIR__ . '/../autoload.php';
 require __DIR__ . '/harness.php';
 require __DIR__ . '/client_test.php';
+require __DIR__ . '/guards_test.php';
 require __DIR__ . '/secrets_test.php';
 require __DIR__ . '/library_test.php';
 

@@ -72,11 +72,25 @@ public final class Client implements AutoCloseable {
 
     /** Sends one request; returns the success document {@code {"status": "ok", "result": {...}, ...}}. */
     public String send(String requestJson) throws SplioException {
+        return send(requestJson, null);
+    }
+
+    /**
+     * {@link #send(String)} with options JSON, or null for none: the guards
+     * {@code {"text": "Hello $firstname$", "max_segments": 2}}. With
+     * {@code text}, the design's text, a recipient left with an empty
+     * placeholder is refused; with {@code max_segments} too, so is one whose
+     * SMS needs more parts. A refusal is {@code SPLIO_ERR_VALIDATION}, one
+     * problem per recipient concerned ({@code "path": "rcpts[3]"}), made before
+     * any byte leaves.
+     */
+    public String send(String requestJson, String optionsJson) throws SplioException {
         byte[] request = cString(requestJson, "requestJson");
+        byte[] options = cString(optionsJson, "optionsJson");
         PointerByReference json = new PointerByReference();
         lock.readLock().lock();
         try {
-            int status = lib().splio_client_send(live(), request, json);
+            int status = lib().splio_client_send_with(live(), request, options, json);
             return check(status, take(json));
         } finally {
             lock.readLock().unlock();
@@ -95,7 +109,8 @@ public final class Client implements AutoCloseable {
 
     /**
      * {@link #sendBatch(String)} with options JSON, or null for none:
-     * {@code {"journal": "/var/lib/app/campaign-42.journal", "include_unknown": false, "only": [3, 17]}}.
+     * {@code {"journal": "/var/lib/app/campaign-42.journal", "include_unknown": false, "only": [3, 17]}},
+     * and the guards of {@link #send(String, String)}: {@code "text"}, {@code "max_segments"}.
      */
     public String sendBatch(String requestJson, String optionsJson) throws SplioException {
         byte[] request = cString(requestJson, "requestJson");
@@ -144,6 +159,18 @@ public final class Client implements AutoCloseable {
         byte[] request = cString(requestJson, "requestJson");
         PointerByReference json = new PointerByReference();
         check(lib().splio_validate_with(settings, request, json), take(json));
+    }
+
+    /**
+     * {@link #validate(String, String)} with options JSON, or null for none:
+     * the guards of {@link #send(String, String)}, checked after every other rule.
+     */
+    public static void validate(String settingsJson, String requestJson, String optionsJson) throws SplioException {
+        byte[] settings = cString(settingsJson, "settingsJson");
+        byte[] request = cString(requestJson, "requestJson");
+        byte[] options = cString(optionsJson, "optionsJson");
+        PointerByReference json = new PointerByReference();
+        check(lib().splio_validate_with_options(settings, request, options, json), take(json));
     }
 
     /** Renders a design's text for each recipient without sending: {@code {"text": "Hello $firstname$", "rcpts": [...]}}. */

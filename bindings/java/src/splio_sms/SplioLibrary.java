@@ -16,6 +16,8 @@ interface SplioLibrary extends Library {
 
     int splio_client_send(Pointer client, byte[] requestJson, PointerByReference outJson);
 
+    int splio_client_send_with(Pointer client, byte[] requestJson, byte[] optionsJson, PointerByReference outJson);
+
     int splio_client_send_batch(Pointer client, byte[] requestJson, PointerByReference outJson);
 
     int splio_client_send_batch_with(
@@ -24,6 +26,9 @@ interface SplioLibrary extends Library {
     int splio_validate(byte[] requestJson, PointerByReference outJson);
 
     int splio_validate_with(byte[] settingsJson, byte[] requestJson, PointerByReference outJson);
+
+    int splio_validate_with_options(
+            byte[] settingsJson, byte[] requestJson, byte[] optionsJson, PointerByReference outJson);
 
     int splio_preview(byte[] previewJson, PointerByReference outJson);
 
