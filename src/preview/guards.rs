@@ -43,6 +43,12 @@ impl Guards {
         source: &S,
         rules: impl Into<ValidationSettings>,
     ) -> Result<()> {
+        if self.max_segments == Some(0) {
+            // Every SMS has at least one part: 0 would refuse everyone, unseen as a mistake.
+            return Err(Error::invalid_argument(
+                "max_segments must be at least 1 (an SMS has at least one part)",
+            ));
+        }
         let Some(text) = &self.text else {
             // A limit with nothing to measure would pass every send unseen.
             return match self.max_segments {
