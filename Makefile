@@ -144,15 +144,19 @@ header:
 # The C library as distributions ship it: libsplio_sms.so.$(VERSION), the
 # SONAME symlink libsplio_sms.so.$(SOVERSION) (what programs record; build.rs
 # sets it) and the development symlink libsplio_sms.so; the static library
-# without debug info; the header(s); the pkg-config file. Built with the
+# without debug info; the header(s) and the C++ wrapper; the pkg-config file. Built with the
 # cargo profile `dist` (Cargo.toml: LTO, one codegen unit, stripped).
+# `cargo rustc --crate-type`: cargo silently skips LTO for a library that is
+# also an rlib (rust-lang/cargo#9672), and Cargo.toml's [lib] must keep the
+# rlib for the command, tests and examples.
 dist-lib:
-	$(CARGO) build --profile dist --lib
+	$(CARGO) rustc --profile dist --lib --crate-type cdylib,staticlib
 
 install: dist-lib
 	bash scripts/need.sh strip:binutils
 	install -d $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(LIBDIR)/pkgconfig
 	install -m 644 include/splio_sms.h $(DESTDIR)$(INCLUDEDIR)/
+	install -m 644 bindings/cpp/splio_sms.hpp $(DESTDIR)$(INCLUDEDIR)/
 	if [ -f include/splio_sms_ffi.h ]; then install -m 644 include/splio_sms_ffi.h $(DESTDIR)$(INCLUDEDIR)/; fi
 	install -m 755 $(DIST)/libsplio_sms.so $(DESTDIR)$(LIBDIR)/libsplio_sms.so.$(VERSION)
 	ln -sfn libsplio_sms.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libsplio_sms.so.$(SOVERSION)

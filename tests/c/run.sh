@@ -80,13 +80,16 @@ grep -q "Library soname: \[libsplio_sms.so.$major\]" \
     <<<"$(readelf -d "$libdir/libsplio_sms.so.$version")" || fail "the library's SONAME is not libsplio_sms.so.$major"
 cmp -s "$libdir/libsplio_sms.so.$version" "$target/dist/libsplio_sms.so" \
     || fail "make install did not take $target/dist's library"
-[ -f "$prefix/include/splio_sms.h" ] && [ -f "$libdir/libsplio_sms.a" ] && [ -f "$libdir/pkgconfig/splio_sms.pc" ] \
+[ -f "$prefix/include/splio_sms.h" ] && [ -f "$prefix/include/splio_sms.hpp" ] && [ -f "$libdir/libsplio_sms.a" ] && [ -f "$libdir/pkgconfig/splio_sms.pc" ] \
     || fail "the header, the static library or the pkg-config file is missing"
 if grep -q '\.debug_' <<<"$(readelf -S "$libdir/libsplio_sms.a" 2>/dev/null)"; then fail "the static library keeps debug info"; fi
 echo "shipped: shared $(stat -c %s "$libdir/libsplio_sms.so.$version") bytes, static $(stat -c %s "$libdir/libsplio_sms.a") bytes"
 
 # The README's own line, run as written from the repository's root (a link
 # to examples/ here keeps the root clean), with PREFIX set as a reader would.
+echo '#include <splio_sms.hpp>' | c++ -std=c++17 $CWARN -I"$prefix/include" -x c++ -fsyntax-only - \
+    || fail "the installed C++ wrapper does not compile"
+
 readme_line=$(grep -m1 '^cc examples/c/send.c -I\$PREFIX/include' README.md) || fail "README has no build line for examples/c/send.c"
 ln -sfn "$root/examples" "$build/examples"
 rm -f "$build/send"
@@ -110,6 +113,13 @@ status=0; err=$(run_send 'no such universe' "$build/send" AbCdEf123 2>&1 >/dev/n
 [ $status -eq 1 ] && case "$err" in SPLIO_ERR_INVALID_ARGUMENT*) true ;; *) false ;; esac \
     || fail "a failed splio_client_new did not stop the example: exit $status, $err"
 case "$err" in *c-key-secret*) fail "the key was printed" ;; esac
+
+# The README's C fragment (the first C block) compiles as the body of main
+# against the installed header; it names the real service, so it is not run.
+fragment=$(awk '/^```c$/ { inside = 1; next } /^```$/ { if (inside) exit } inside' README.md)
+{ grep '^#include' <<<"$fragment"; echo 'int main(void) {'; grep -v '^#include' <<<"$fragment"; echo '}'; } \
+    > "$build/readme_fragment.c"
+cc -std=c11 $CWARN -I"$prefix/include" -fsyntax-only "$build/readme_fragment.c" || fail "the README's C fragment does not compile"
 
 echo "== the example with pkg-config, shared and static"
 export PKG_CONFIG_PATH=$libdir/pkgconfig
