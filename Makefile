@@ -86,8 +86,11 @@ test-python: lib python-install
 		exit 1; \
 	fi
 
+# The library records its SONAME (build.rs): programs linked against this
+# build look for libsplio_sms.so.$(SOVERSION), which the link here gives them.
 lib:
 	$(CARGO) build --release --lib
+	ln -sfn libsplio_sms.so $(RELEASE)/libsplio_sms.so.$(SOVERSION)
 
 # The sandbox as a process, for the C suite and the benchmarks: `splio-sms sandbox`.
 sandbox-bin:
