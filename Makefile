@@ -2,7 +2,8 @@
 #   make              the release library and the C example (examples/c/send)
 #   make test         every suite: fmt, clippy, Rust, C/C++ (with valgrind), Python, Java
 #   make header       regenerate include/splio_sms.h after changing src/ffi
-#   make install      PREFIX=/usr/local: header, shared + static library, pkg-config file
+#   make install      PREFIX=/usr/local (DESTDIR, LIBDIR, INCLUDEDIR): header, versioned
+#                     shared library + symlinks, static library, pkg-config file
 #   make bench        the benchmarks, written to BENCHMARKS.md (not part of make test)
 #   make fuzz         the fuzz targets; make soak: the long soak
 
@@ -17,10 +18,19 @@ TARGET_DIR := $(CURDIR)/target
 endif
 export CARGO_TARGET_DIR := $(TARGET_DIR)
 RELEASE := $(TARGET_DIR)/release
+DIST := $(TARGET_DIR)/dist
+LIBDIR ?= $(PREFIX)/lib
+INCLUDEDIR ?= $(PREFIX)/include
+STRIP ?= strip
+# The SONAME's number (build.rs): the major version.
+SOVERSION := $(firstword $(subst ., ,$(VERSION)))
+# The pkg-config file names its directories from ${prefix} when they are under it.
+PC_LIBDIR := $(patsubst $(PREFIX)/%,$${prefix}/%,$(LIBDIR))
+PC_INCLUDEDIR := $(patsubst $(PREFIX)/%,$${prefix}/%,$(INCLUDEDIR))
 VENV := $(TARGET_DIR)/venv
 PYTHON := $(VENV)/bin/python
 
-.PHONY: test-java bench-python-async test-conformance target-dir fuzz python-install soak bench-cli bench-python wheel test-python bench-loop all test test-rust test-c lint lib sandbox-bin header install bench quickstart clean
+.PHONY: dist-lib test-java bench-python-async test-conformance target-dir fuzz python-install soak bench-cli bench-python wheel test-python bench-loop all test test-rust test-c lint lib sandbox-bin header install bench quickstart clean
 
 all: lib examples/c/send
 
@@ -98,8 +108,11 @@ bench-php: sandbox-bin lib
 	bash scripts/need.sh php:php-cli
 	php -d ffi.enable=true bench/php_per_request.php $(RELEASE)/splio-sms $(RELEASE)/libsplio_sms.so
 
+# The library records its SONAME (build.rs): programs linked against this
+# build look for libsplio_sms.so.$(SOVERSION), which the link here gives them.
 lib:
 	$(CARGO) build --release --lib
+	ln -sfn libsplio_sms.so $(RELEASE)/libsplio_sms.so.$(SOVERSION)
 
 # The sandbox as a process, for the C suite and the benchmarks: `splio-sms sandbox`.
 sandbox-bin:
@@ -153,12 +166,30 @@ target-dir:
 header:
 	SPLIO_UPDATE_HEADER=1 $(CARGO) test --test c_header
 
-install: lib
-	install -d $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig
-	install -m 644 include/splio_sms.h $(DESTDIR)$(PREFIX)/include/
-	install -m 755 $(RELEASE)/libsplio_sms.so $(DESTDIR)$(PREFIX)/lib/
-	install -m 644 $(RELEASE)/libsplio_sms.a $(DESTDIR)$(PREFIX)/lib/
-	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' splio_sms.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/splio_sms.pc
+# The C library as distributions ship it: libsplio_sms.so.$(VERSION), the
+# SONAME symlink libsplio_sms.so.$(SOVERSION) (what programs record; build.rs
+# sets it) and the development symlink libsplio_sms.so; the static library
+# without debug info; the header(s) and the C++ wrapper; the pkg-config file. Built with the
+# cargo profile `dist` (Cargo.toml: LTO, one codegen unit, stripped).
+# `cargo rustc --crate-type`: cargo silently skips LTO for a library that is
+# also an rlib (rust-lang/cargo#9672), and Cargo.toml's [lib] must keep the
+# rlib for the command, tests and examples.
+dist-lib:
+	$(CARGO) rustc --profile dist --lib --crate-type cdylib,staticlib
+
+install: dist-lib
+	bash scripts/need.sh strip:binutils
+	install -d $(DESTDIR)$(INCLUDEDIR) $(DESTDIR)$(LIBDIR)/pkgconfig
+	install -m 644 include/splio_sms.h $(DESTDIR)$(INCLUDEDIR)/
+	install -m 644 bindings/cpp/splio_sms.hpp $(DESTDIR)$(INCLUDEDIR)/
+	if [ -f include/splio_sms_ffi.h ]; then install -m 644 include/splio_sms_ffi.h $(DESTDIR)$(INCLUDEDIR)/; fi
+	install -m 755 $(DIST)/libsplio_sms.so $(DESTDIR)$(LIBDIR)/libsplio_sms.so.$(VERSION)
+	ln -sfn libsplio_sms.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libsplio_sms.so.$(SOVERSION)
+	ln -sfn libsplio_sms.so.$(SOVERSION) $(DESTDIR)$(LIBDIR)/libsplio_sms.so
+	install -m 644 $(DIST)/libsplio_sms.a $(DESTDIR)$(LIBDIR)/
+	$(STRIP) --strip-debug $(DESTDIR)$(LIBDIR)/libsplio_sms.a
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@LIBDIR@|$(PC_LIBDIR)|' -e 's|@INCLUDEDIR@|$(PC_INCLUDEDIR)|' \
+		-e 's|@VERSION@|$(VERSION)|' splio_sms.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/splio_sms.pc
 
 quickstart:
 	$(CARGO) run --example quickstart

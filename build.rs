@@ -1,9 +1,11 @@
 //! Generates the C header from `src/ffi/` with cbindgen (feature `capi`).
 //!
 //! The header is written to `OUT_DIR` only, so a packaged crate never writes
-//! into its own sources. `make header` copies it to `include/splio_sms.h`,
-//! and the `c_header_is_current` test fails when the checked-in copy is stale.
-//! So is `include/splio_sms_ffi.h`, the same declarations as plain C for FFIs.
+//! into its own sources. `make header` writes it to `include/splio_sms.h`
+//! with the settings reference (tests/c_header.rs renders it from the
+//! settings table, which a build script cannot link), and that test fails
+//! when the checked-in copy is stale. So is `include/splio_sms_ffi.h`, the
+//! same declarations as plain C for FFIs.
 //! Without `capi` there is no C ABI, so nothing to generate and no cbindgen
 //! to build.
 
@@ -11,7 +13,26 @@ fn main() {
     // Without this line a build without `capi` would rerun on any change.
     println!("cargo:rerun-if-changed=build.rs");
     #[cfg(feature = "capi")]
-    header::generate();
+    {
+        soname();
+        header::generate();
+    }
+}
+
+/// A SONAME lets programs record `libsplio_sms.so.0` rather than the bare
+/// development name, so `make install` can ship versioned files and
+/// symlinks as distributions do. Only the C library gets one: the Python
+/// module (built without `capi`) is loaded by path, never by SONAME.
+#[cfg(feature = "capi")]
+fn soname() {
+    let os = std::env::var("CARGO_CFG_TARGET_OS").unwrap_or_default();
+    if matches!(
+        os.as_str(),
+        "linux" | "android" | "freebsd" | "netbsd" | "openbsd" | "dragonfly"
+    ) {
+        let major = std::env::var("CARGO_PKG_VERSION_MAJOR").expect("cargo sets the version parts");
+        println!("cargo:rustc-cdylib-link-arg=-Wl,-soname,libsplio_sms.so.{major}");
+    }
 }
 
 #[cfg(feature = "capi")]

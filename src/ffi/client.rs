@@ -23,8 +23,8 @@ pub struct splio_client {
 }
 
 /// Makes a client from a settings JSON object
-/// (`{"universe": "...", "key": "...", "timeout_ms": 5000, ...}`; see the README
-/// for every setting). Each setting is checked here, once.
+/// (`{"universe": "...", "key": "...", "timeout_ms": 5000, ...}`; every
+/// setting is listed under "Settings" at the top of this header). Each setting is checked here, once.
 ///
 /// On success returns `SPLIO_OK` and stores the new client in `*out_client`;
 /// release it with `splio_client_free`. On failure `*out_client` is not
@@ -35,8 +35,8 @@ pub struct splio_client {
 /// settings are `SPLIO_ERR_INVALID_ARGUMENT`. Thread-safe.
 ///
 /// # Safety
-/// Each pointer is NULL or valid as described above: strings NUL-terminated,
-/// `client` a live handle from `splio_client_new`, `out_*` writable.
+/// Each pointer is NULL or valid: `settings_json` NUL-terminated,
+/// `out_client` and `out_json` writable.
 #[no_mangle]
 pub unsafe extern "C" fn splio_client_new(
     settings_json: *const c_char,
@@ -68,8 +68,8 @@ pub unsafe extern "C" fn splio_client_new(
 /// Thread-safe: many threads may send on one client at once.
 ///
 /// # Safety
-/// Each pointer is NULL or valid as described above: strings NUL-terminated,
-/// `client` a live handle from `splio_client_new`, `out_*` writable.
+/// Each pointer is NULL or valid: `client` a live handle from
+/// `splio_client_new`, `request_json` NUL-terminated, `out_json` writable.
 #[no_mangle]
 pub unsafe extern "C" fn splio_client_send(
     client: *const splio_client,
@@ -135,8 +135,8 @@ pub unsafe extern "C" fn splio_client_send_with(
 /// `SPLIO_ERR_INVALID_ARGUMENT`. Thread-safe.
 ///
 /// # Safety
-/// Each pointer is NULL or valid as described above: strings NUL-terminated,
-/// `client` a live handle from `splio_client_new`, `out_*` writable.
+/// Each pointer is NULL or valid: `client` a live handle from
+/// `splio_client_new`, `request_json` NUL-terminated, `out_json` writable.
 #[no_mangle]
 pub unsafe extern "C" fn splio_client_send_batch(
     client: *const splio_client,
@@ -173,8 +173,9 @@ pub unsafe extern "C" fn splio_client_send_batch(
 /// per batch at a time).
 ///
 /// # Safety
-/// Each pointer is NULL or valid as described above: strings NUL-terminated,
-/// `client` a live handle from `splio_client_new`, `out_*` writable.
+/// Each pointer is NULL or valid: `client` a live handle from
+/// `splio_client_new`, `request_json` and `options_json` NUL-terminated,
+/// `out_json` writable.
 #[no_mangle]
 pub unsafe extern "C" fn splio_client_send_batch_with(
     client: *const splio_client,
@@ -298,8 +299,8 @@ unsafe fn with_request<T>(
 /// non-JSON text. `*out_json` as for `splio_client_send`. Thread-safe.
 ///
 /// # Safety
-/// Each pointer is NULL or valid as described above: strings NUL-terminated,
-/// `out_json` writable.
+/// Each pointer is NULL or valid: `request_json` NUL-terminated, `out_json`
+/// writable.
 #[no_mangle]
 pub unsafe extern "C" fn splio_validate(
     request_json: *const c_char,
@@ -320,8 +321,8 @@ pub unsafe extern "C" fn splio_validate(
 /// Thread-safe.
 ///
 /// # Safety
-/// Each pointer is NULL or valid as described above: strings NUL-terminated,
-/// `out_json` writable.
+/// Each pointer is NULL or valid: `settings_json` and `request_json`
+/// NUL-terminated, `out_json` writable.
 #[no_mangle]
 pub unsafe extern "C" fn splio_validate_with(
     settings_json: *const c_char,
@@ -398,7 +399,7 @@ pub unsafe extern "C" fn splio_client_free(client: *mut splio_client) {
 /// and ignored. Never pass it to `free()`, and never pass `free()`'s strings here.
 ///
 /// # Safety
-/// `s` is NULL or a string from this library's `out_json`, not yet freed.
+/// `s` is NULL or a string this library returned, not yet freed.
 #[no_mangle]
 pub unsafe extern "C" fn splio_string_free(s: *mut c_char) {
     c_boundary!(if_panic: (), {

@@ -20,8 +20,8 @@ use super::{c_str, splio_status};
 /// `out_json` is not NULL; release it with `splio_string_free`. Thread-safe.
 ///
 /// # Safety
-/// Each pointer is NULL or valid as described above: strings NUL-terminated,
-/// `out_json` writable.
+/// Each pointer is NULL or valid: `preview_json` NUL-terminated, `out_json`
+/// writable.
 #[no_mangle]
 pub unsafe extern "C" fn splio_preview(
     preview_json: *const c_char,
