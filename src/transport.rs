@@ -33,6 +33,8 @@ use crate::error::{Delivery, Error, ErrorKind, Problem, Result};
 use crate::settings::{Method, Settings};
 use crate::wire::CONTENT_TYPE;
 
+mod coalesce;
+
 /// The largest answer body read; past it the answer is a `protocol` error.
 pub(crate) const MAX_BODY: u64 = 1024 * 1024;
 
@@ -231,9 +233,13 @@ impl Transport {
     }
 }
 
-/// An agent (connection pool) whose connections note when a request is written.
+/// An agent (connection pool) whose connections note when a request is
+/// written, and write each request at once (the witness under the coalescing
+/// layer sees only real writes).
 fn agent(config: ureq::config::Config) -> Agent {
-    let connector = DefaultConnector::new().chain(WriteWitness);
+    let connector = DefaultConnector::new()
+        .chain(WriteWitness)
+        .chain(coalesce::Coalesce);
     Agent::with_parts(config, connector, CachingResolver::default())
 }
 
