@@ -86,3 +86,45 @@ fn a_body_larger_than_the_connection_buffer_arrives_whole_and_in_order() {
     }
     assert_eq!(messages[1].rcpts.len(), 1);
 }
+
+#[test]
+fn a_pooled_connection_the_server_closed_while_idle_is_not_used_again() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let (closed_tx, closed_rx) = std::sync::mpsc::channel();
+    // Each connection: one request answered with keep-alive, then closed
+    // the way an idle timeout closes it (no `Connection: close`).
+    let server = std::thread::spawn(move || {
+        let mut requests = 0;
+        for _ in 0..2 {
+            let (mut stream, _) = listener.accept().unwrap();
+            let mut seen = Vec::new();
+            let mut buf = [0u8; 4096];
+            while !is_whole_request(&seen) {
+                let n = stream.read(&mut buf).unwrap();
+                assert!(n > 0, "the client closed before a whole request");
+                seen.extend_from_slice(&buf[..n]);
+            }
+            requests += 1;
+            let answer = format!(
+                "HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n{OK_BODY}",
+                OK_BODY.len()
+            );
+            stream.write_all(answer.as_bytes()).unwrap();
+            stream.shutdown(std::net::Shutdown::Both).unwrap();
+            drop(stream);
+            closed_tx.send(()).unwrap();
+        }
+        requests
+    });
+    let client = Client::builder(UNIVERSE, KEY)
+        .base_url(format!("http://127.0.0.1:{port}/api/triggersms/"))
+        .max_retries(0)
+        .build()
+        .unwrap();
+    client.send(&one("+33612345678")).unwrap();
+    closed_rx.recv().unwrap();
+    let second = client.send(&one("+33612345678")).unwrap();
+    assert_eq!(second.attempts, 1);
+    assert_eq!(server.join().unwrap(), 2);
+}

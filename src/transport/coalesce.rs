@@ -9,6 +9,11 @@
 //!
 //! It sits above the write witness: held bytes have not reached the socket,
 //! so the witness sees only the writes that really happen.
+//!
+//! It also spares the probe of a connection that ureq's pool makes when an
+//! answer has just been read from it: the pool probes it again before its
+//! next use (where it matters: a server may close an idle connection), and
+//! each probe is three system calls, made under the pool's lock at checkout.
 
 use ureq::unversioned::transport::{Buffers, ConnectionDetails, Connector, NextTimeout, Transport};
 
@@ -27,6 +32,7 @@ impl<In: Transport> Connector<In> for Coalesce {
         Ok(chained.map(|inner| Coalesced {
             inner,
             held: Vec::new(),
+            just_read: false,
         }))
     }
 }
@@ -38,6 +44,9 @@ pub(super) struct Coalesced<T> {
     /// Transmitted by ureq, not yet written. ureq always fills the output
     /// buffer from its start, so what is held must live outside it.
     held: Vec<u8>,
+    /// Read from since the last probe: the pool's next probe is the one
+    /// made on returning it after an answer.
+    just_read: bool,
 }
 
 impl<T: Transport> Transport for Coalesced<T> {
@@ -82,10 +91,17 @@ impl<T: Transport> Transport for Coalesced<T> {
             self.held.clear();
             self.inner.transmit_output(amount, timeout)?;
         }
+        self.just_read = true;
         self.inner.await_input(timeout)
     }
 
     fn is_open(&mut self) -> bool {
+        // Returned to the pool right after its answer (ureq has checked that
+        // nothing unread is left in the buffer): the probe before the next
+        // use, which always happens, sees what this one would have seen.
+        if std::mem::take(&mut self.just_read) {
+            return true;
+        }
         self.inner.is_open()
     }
 
