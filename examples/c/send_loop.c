@@ -34,11 +34,12 @@ int main(int argc, char **argv) {
     int fresh = strcmp(mode, "new") == 0, only_make = strcmp(mode, "make") == 0;
     splio_client *client = NULL;
     char *json = NULL;
-    struct timespec start;
+    struct timespec start, cpu_start;
     int warm_up = only_make ? 20 : 200;
     for (int i = 0; i < warm_up + n; i++) {
         if (i == warm_up) {
             clock_gettime(CLOCK_MONOTONIC, &start);
+            clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu_start);
         }
         if (!client || fresh || only_make) {
             if (client) {
@@ -59,13 +60,16 @@ int main(int argc, char **argv) {
         }
         splio_string_free(json);
     }
-    struct timespec end;
+    struct timespec end, cpu_end;
     clock_gettime(CLOCK_MONOTONIC, &end);
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu_end);
     double secs = (double)(end.tv_sec - start.tv_sec) + (double)(end.tv_nsec - start.tv_nsec) / 1e9;
+    double cpu = (double)(cpu_end.tv_sec - cpu_start.tv_sec) + (double)(cpu_end.tv_nsec - cpu_start.tv_nsec) / 1e9;
     if (only_make) {
         printf("c: %d clients made in %.2f s = %.1f us per client\n", n, secs, secs * 1e6 / n);
     } else {
-        printf("c (%s): %d sends in %.2f s = %.0f sends/s\n", mode, n, secs, n / secs);
+        printf("c (%s): %d sends in %.2f s = %.0f sends/s, cpu %.1f us/send\n", mode, n, secs, n / secs,
+               cpu * 1e6 / n);
     }
     splio_client_free(client);
     return 0;
