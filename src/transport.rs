@@ -4,8 +4,9 @@
 //! ureq does not say at which stage a call failed. Delivery certainty needs
 //! exactly that: a failure before any byte of the request was handed to the
 //! connection cannot have queued an SMS, one after may have. A connector at the
-//! end of ureq's chain wraps every connection and notes, per thread, when a
-//! request byte is transmitted. ureq's blocking calls run on the caller's
+//! end of ureq's chain (just under the one that writes each request at once,
+//! `transport/coalesce.rs`) wraps every connection and notes, per thread, when
+//! a request byte is transmitted. ureq's blocking calls run on the caller's
 //! thread, so the note read after a call is that call's.
 //!
 //! After `fork()` (gunicorn `--preload`, Celery prefork, `multiprocessing`)
