@@ -4,8 +4,9 @@
 //! ureq does not say at which stage a call failed. Delivery certainty needs
 //! exactly that: a failure before any byte of the request was handed to the
 //! connection cannot have queued an SMS, one after may have. A connector at the
-//! end of ureq's chain wraps every connection and notes, per thread, when a
-//! request byte is transmitted. ureq's blocking calls run on the caller's
+//! end of ureq's chain (just under the one that writes each request at once,
+//! `transport/coalesce.rs`) wraps every connection and notes, per thread, when
+//! a request byte is transmitted. ureq's blocking calls run on the caller's
 //! thread, so the note read after a call is that call's.
 //!
 //! After `fork()` (gunicorn `--preload`, Celery prefork, `multiprocessing`)
@@ -24,14 +25,16 @@ use std::time::{Duration, Instant};
 
 use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
 use ureq::unversioned::transport::{
-    Buffers, ConnectionDetails, Connector, DefaultConnector, NextTimeout,
-    Transport as UreqTransport,
+    Buffers, ConnectionDetails, Connector, NextTimeout, Transport as UreqTransport,
 };
 use ureq::Agent;
 
 use crate::error::{Delivery, Error, ErrorKind, Problem, Result};
 use crate::settings::{Method, Settings};
 use crate::wire::CONTENT_TYPE;
+
+mod coalesce;
+mod shared;
 
 /// The largest answer body read; past it the answer is a `protocol` error.
 pub(crate) const MAX_BODY: u64 = 1024 * 1024;
@@ -63,6 +66,7 @@ pub(crate) struct Transport {
     pool: Mutex<Pool>,
     /// What a child process's own agent is made from.
     config: ureq::config::Config,
+    connector: shared::SharedConnector,
     url: String,
     method: Method,
 }
@@ -84,6 +88,7 @@ impl fmt::Debug for Transport {
 
 impl Transport {
     pub fn new(b: &Settings) -> Result<Self> {
+        let shared = shared_for(b)?;
         let mut config = Agent::config_builder()
             .http_status_as_error(false)
             .max_redirects(0)
@@ -92,7 +97,7 @@ impl Transport {
             .timeout_global(Some(b.timeout))
             .timeout_connect(Some(b.connect_timeout))
             .max_idle_connections_per_host(b.concurrency.max(8))
-            .tls_config(tls_config(b)?);
+            .tls_config(shared.tls);
         if let Some(proxy) = &b.proxy {
             // The proxy URL may carry credentials: never quote it.
             let proxy = ureq::Proxy::new(proxy).map_err(|_| {
@@ -108,9 +113,10 @@ impl Transport {
         Ok(Transport {
             pool: Mutex::new(Pool {
                 pid: std::process::id(),
-                agent: agent(config.clone()),
+                agent: agent(config.clone(), shared.connector.clone()),
             }),
             config,
+            connector: shared.connector,
             url: b.url(),
             method: b.method,
         })
@@ -126,7 +132,7 @@ impl Transport {
         if pool.pid != pid {
             *pool = Pool {
                 pid,
-                agent: agent(self.config.clone()),
+                agent: agent(self.config.clone(), self.connector.clone()),
             };
         }
         pool.agent.clone()
@@ -231,9 +237,10 @@ impl Transport {
     }
 }
 
-/// An agent (connection pool) whose connections note when a request is written.
-fn agent(config: ureq::config::Config) -> Agent {
-    let connector = DefaultConnector::new().chain(WriteWitness);
+/// An agent (connection pool) over the process's chain for its roots, whose
+/// connections note when a request is written and write each request at once
+/// (the witness under the coalescing layer sees only real writes).
+fn agent(config: ureq::config::Config, connector: shared::SharedConnector) -> Agent {
     Agent::with_parts(config, connector, CachingResolver::default())
 }
 
@@ -258,42 +265,27 @@ fn io_message(url: &str, e: &io::Error, wrote: bool) -> String {
     }
 }
 
-fn tls_config(b: &Settings) -> Result<ureq::tls::TlsConfig> {
-    let builder = ureq::tls::TlsConfig::builder();
-    let Some(path) = &b.ca_file else {
-        return Ok(builder.build());
+/// The TLS configuration and connector shared by clients with the same roots.
+fn shared_for(b: &Settings) -> Result<shared::Shared> {
+    let shown = b
+        .ca_file
+        .as_ref()
+        .map(|p| p.display().to_string())
+        .unwrap_or_default();
+    let pem = match &b.ca_file {
+        None => None,
+        Some(path) => Some(
+            std::fs::read(path)
+                .map_err(|e| setting_error(b, "ca_file", format!("cannot read {shown}: {e}")))?,
+        ),
     };
-    let shown = path.display();
-    let pem = std::fs::read(path)
-        .map_err(|e| setting_error(b, "ca_file", format!("cannot read {shown}: {e}")))?;
-    let mut roots: Vec<ureq::tls::Certificate<'static>> = webpki_root_certs::TLS_SERVER_ROOT_CERTS
-        .iter()
-        .map(|c| ureq::tls::Certificate::from_der(c.as_ref()).to_owned())
-        .collect();
-    let builtin = roots.len();
-    for item in ureq::tls::parse_pem(&pem) {
-        match item {
-            Ok(ureq::tls::PemItem::Certificate(c)) => roots.push(c),
-            Ok(_) => {}
-            Err(e) => {
-                return Err(setting_error(
-                    b,
-                    "ca_file",
-                    format!("{shown} is not valid PEM: {e}"),
-                ))
-            }
-        }
-    }
-    if roots.len() == builtin {
-        return Err(setting_error(
-            b,
-            "ca_file",
-            format!("{shown} holds no certificate"),
-        ));
-    }
-    Ok(builder
-        .root_certs(ureq::tls::RootCerts::from(roots))
-        .build())
+    shared::for_roots(pem).map_err(|e| {
+        let why = match e {
+            shared::BadPem::Invalid(e) => format!("{shown} is not valid PEM: {e}"),
+            shared::BadPem::NoCertificate => format!("{shown} holds no certificate"),
+        };
+        setting_error(b, "ca_file", why)
+    })
 }
 
 /// A setting that could not be used, named as its face spells it.
