@@ -292,10 +292,13 @@ fn spreadsheet_damage(text: &str) -> Option<String> {
 /// Checks an international number given as its digits (country code first):
 /// `Ok(Some(()))` when accepted, `Ok(None)` when no country code fits, or why it is refused.
 fn international(digits: &str, check: NumberCheck) -> Result<Option<()>, String> {
-    for len in 1..=3.min(digits.len()) {
-        let Ok(code) = digits[..len].parse::<u16>() else {
-            continue;
-        };
+    let mut code = 0u16;
+    for (len, digit) in digits.bytes().take(3).enumerate() {
+        let len = len + 1;
+        if !digit.is_ascii_digit() {
+            break;
+        }
+        code = code * 10 + u16::from(digit - b'0');
         let metas = by_code(code);
         if metas.is_empty() {
             continue;
@@ -311,9 +314,18 @@ fn international(digits: &str, check: NumberCheck) -> Result<Option<()>, String>
 
 /// The countries of a calling code (the table is in code order).
 fn by_code(code: u16) -> &'static [Country] {
-    let from = COUNTRIES.partition_point(|c| c.code < code);
-    let to = COUNTRIES.partition_point(|c| c.code <= code);
-    &COUNTRIES[from..to]
+    static RANGES: OnceLock<Vec<(u16, u16)>> = OnceLock::new();
+    let ranges = RANGES.get_or_init(|| {
+        (0..1000)
+            .map(|code| {
+                let from = COUNTRIES.partition_point(|c| c.code < code);
+                let to = COUNTRIES.partition_point(|c| c.code <= code);
+                (from as u16, to as u16)
+            })
+            .collect()
+    });
+    let (from, to) = ranges.get(usize::from(code)).copied().unwrap_or((0, 0));
+    &COUNTRIES[usize::from(from)..usize::from(to)]
 }
 
 /// The country among those sharing a code (+1, +44, +7) the number belongs to.

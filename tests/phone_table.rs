@@ -21,7 +21,10 @@ fn pattern(d: &Descriptor) -> String {
 /// (and are compiled that way): without it they are a third of the size.
 /// Safe while no pattern has a comment or an escaped space.
 fn compact(pattern: &str) -> String {
-    assert!(!pattern.contains('#') && !pattern.contains("\\ "), "{pattern}");
+    assert!(
+        !pattern.contains('#') && !pattern.contains("\\ "),
+        "{pattern}"
+    );
     pattern.split_whitespace().collect()
 }
 

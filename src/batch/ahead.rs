@@ -15,8 +15,7 @@ use super::feed::{Feeder, Piece};
 
 pub(crate) struct Ahead<'f> {
     feeder: &'f dyn Feeder,
-    /// Pieces kept ready: one per worker, since their answers tend to come
-    /// back together.
+    /// Pieces kept ready (see [`Feeder::ready_ahead`]).
     depth: usize,
     queue: Mutex<Queue>,
     /// A piece was queued, or there will be no more.

@@ -127,7 +127,7 @@ pub(crate) fn run(
     // Pieces handed out but cancelled before their first attempt.
     let unsent: Mutex<Vec<usize>> = Mutex::new(Vec::new());
     // Several workers: the next pieces are encoded on a thread of their own.
-    let ahead = (workers > 1).then(|| Ahead::new(feeder, workers));
+    let ahead = (workers > 1).then(|| Ahead::new(feeder, feeder.ready_ahead(workers)));
     let feeder: &dyn Feeder = ahead.as_ref().map_or(feeder, |a| a);
 
     let work = || {
