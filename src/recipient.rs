@@ -41,11 +41,18 @@ impl ShapeProblems {
     }
 }
 
+impl std::ops::Deref for ShapeProblems {
+    type Target = [Problem];
+    fn deref(&self) -> &[Problem] {
+        self.0.as_deref().map_or(&[], Vec::as_slice)
+    }
+}
+
 impl<'a> IntoIterator for &'a ShapeProblems {
     type Item = &'a Problem;
     type IntoIter = std::slice::Iter<'a, Problem>;
     fn into_iter(self) -> Self::IntoIter {
-        self.0.as_deref().map_or(&[][..], Vec::as_slice).iter()
+        (**self).iter()
     }
 }
 
