@@ -75,6 +75,12 @@ pub(crate) fn read(answer: &Answer, url: &str) -> Result<SendResult, Error> {
             return Ok(result);
         }
     }
+    read_any(answer, url)
+}
+
+/// [`read`] for any answer, through the document as a `Value`.
+fn read_any(answer: &Answer, url: &str) -> Result<SendResult, Error> {
+    let status = answer.status;
     let json = match &answer.body {
         Body::Read(bytes) => serde_json::from_slice::<Value>(bytes).ok(),
         _ => None,
@@ -389,5 +395,47 @@ fn status_line(status: u16) -> String {
     {
         Some(reason) => format!("HTTP {status} {reason}"),
         None => format!("HTTP {status}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_fast_reading_of_a_success_gives_what_the_general_reading_gives() {
+        let documents = [
+            r#"{"status":"ok","result":{"done":1,"inserted":"1","campaign_id":"6tJglf8zd","todo":1},"message":"ok","code":200}"#,
+            r#" {"result":{"todo":" 12 ","done":"x","inserted":3,"campaign_id":42},"status":"ok"}"#,
+            r#"{"status":"ok","result":{"campaign_id":""}}"#,
+            r#"{"status":"ok","result":{}}"#,
+            r#"{"status":"ok","result":{"todo":-1,"done":1.5,"inserted":null,"campaign_id":true}}"#,
+            r#"{"status":"ok","result":{"todo":1,"todo":2}}"#,
+            r#"{"status":"ok","status":"error","result":{"todo":1}}"#,
+            r#"{"status":"\u006fk","result":{"todo":1}}"#,
+            r#"{"status":"ok","result":null}"#,
+            r#"{"status":"ok"}"#,
+            r#"{"status":"error","code":400,"result":{"todo":1}}"#,
+            r#"["ok",{"todo":1,"done":1,"inserted":1,"campaign_id":"c"}]"#,
+            r#"{"status":"ok","result":{"todo":1}} trailing"#,
+        ];
+        for doc in documents {
+            for status in [200, 201] {
+                let answer = Answer {
+                    status,
+                    retry_after: None,
+                    location: None,
+                    body: Body::Read(doc.as_bytes().to_vec()),
+                };
+                let url = "http://127.0.0.1/";
+                let general = read_any(&answer, url);
+                if let Some(fast) = plainly_accepted(status, doc.as_bytes()) {
+                    assert_eq!(Ok(fast), general, "{doc}");
+                }
+                assert_eq!(read(&answer, url), general, "{doc}");
+            }
+        }
+        // The usual answer takes the fast way.
+        assert!(plainly_accepted(200, documents[0].as_bytes()).is_some());
     }
 }

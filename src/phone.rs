@@ -413,7 +413,13 @@ struct Patterns {
 /// patterns only.
 struct Pattern {
     source: String,
-    compiled: OnceLock<Option<Regex>>,
+    compiled: OnceLock<Option<Matcher>>,
+}
+
+/// A pattern compiled to a full DFA, or to a regex where the DFA would be too large.
+enum Matcher {
+    Dfa(regex_automata::dfa::dense::DFA<Vec<u32>>),
+    Regex(Regex),
 }
 
 impl Pattern {
@@ -429,17 +435,52 @@ impl Pattern {
         }
     }
 
-    fn compiled(&self) -> Option<&Regex> {
+    fn compiled(&self) -> Option<&Matcher> {
         self.compiled
-            .get_or_init(|| compile_pattern(&self.source))
+            .get_or_init(|| {
+                compile_dfa(&self.source)
+                    .or_else(|| compile_pattern(&self.source).map(Matcher::Regex))
+            })
             .as_ref()
     }
 
     /// Whether `national` (ASCII digits) matches; a pattern that does not
     /// compile matches nothing, as if the metadata did not have it.
     fn is_match(&self, national: &str) -> bool {
-        self.compiled().is_some_and(|r| r.is_match(national))
+        use regex_automata::dfa::Automaton;
+        use regex_automata::{Anchored, Input};
+        match self.compiled() {
+            Some(Matcher::Dfa(dfa)) => {
+                // The patterns are anchored at both ends: any match is the whole number.
+                let input = Input::new(national).anchored(Anchored::Yes).earliest(true);
+                matches!(dfa.try_search_fwd(&input), Ok(Some(_)))
+            }
+            Some(Matcher::Regex(r)) => r.is_match(national),
+            None => false,
+        }
     }
+}
+
+/// A full DFA of `source` (Unicode off, as [`compile_pattern`]), or `None`
+/// when it does not compile or would take more than a megabyte.
+fn compile_dfa(source: &str) -> Option<Matcher> {
+    use regex_automata::dfa::dense;
+    use regex_automata::util::syntax;
+    dense::Builder::new()
+        .syntax(
+            syntax::Config::new()
+                .unicode(false)
+                .utf8(false)
+                .ignore_whitespace(true),
+        )
+        .configure(
+            dense::Config::new()
+                .dfa_size_limit(Some(1 << 20))
+                .determinize_size_limit(Some(4 << 20)),
+        )
+        .build(source)
+        .ok()
+        .map(Matcher::Dfa)
 }
 
 /// Numbers reach the patterns as ASCII digits alone, so `\d` is compiled as
