@@ -418,7 +418,7 @@ struct Pattern {
 
 /// A pattern compiled to a full DFA, or to a regex where the DFA would be too large.
 enum Matcher {
-    Dfa(regex_automata::dfa::dense::DFA<Vec<u32>>),
+    Dfa(Box<regex_automata::dfa::dense::DFA<Vec<u32>>>),
     Regex(Regex),
 }
 
@@ -480,7 +480,7 @@ fn compile_dfa(source: &str) -> Option<Matcher> {
         )
         .build(source)
         .ok()
-        .map(Matcher::Dfa)
+        .map(|dfa| Matcher::Dfa(Box::new(dfa)))
 }
 
 /// Numbers reach the patterns as ASCII digits alone, so `\d` is compiled as

@@ -211,7 +211,7 @@ pub(crate) fn run(
             let workers: Vec<_> = (0..workers).map(|_| s.spawn(work)).collect();
             let ended: Vec<_> = workers.into_iter().map(|w| w.join()).collect();
             ahead.stop();
-            for panicked in ended.into_iter().filter_map(|e| e.err()) {
+            if let Some(panicked) = ended.into_iter().find_map(|e| e.err()) {
                 std::panic::resume_unwind(panicked);
             }
         }),
