@@ -133,7 +133,7 @@ def client_side_us():
         cwd=ROOT, capture_output=True, text=True, check=True,
     ).stdout
     figures = {}
-    for name, value, unit in re.findall(r"(\S+)\s+time:\s+\[\S+ \S+ (\S+) (\S+)", out):
+    for name, value, unit in re.findall(r"(\S+)\s+time:\s+\[\S+ \S+ ([\d.]+) (ns|µs|us|ms) ", out):
         figures[name.split("/")[-1]] = float(value) * {"ns": 1e-3, "µs": 1, "us": 1, "ms": 1e3}[unit]
     return figures
 
