@@ -16,6 +16,8 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use regex::{Regex, RegexBuilder};
+use regex_automata::util::primitives::StateID;
+use regex_automata::{Anchored, Input};
 
 use table::COUNTRIES;
 
@@ -418,7 +420,9 @@ struct Pattern {
 
 /// A pattern compiled to a full DFA, or to a regex where the DFA would be too large.
 enum Matcher {
-    Dfa(Box<regex_automata::dfa::dense::DFA<Vec<u32>>>),
+    /// The DFA and its start state for a number (an anchored search from
+    /// the start of the text: the same for every number, so found once).
+    Dfa(Box<(regex_automata::dfa::dense::DFA<Vec<u32>>, StateID)>),
     Regex(Regex),
 }
 
@@ -448,12 +452,24 @@ impl Pattern {
     /// compile matches nothing, as if the metadata did not have it.
     fn is_match(&self, national: &str) -> bool {
         use regex_automata::dfa::Automaton;
-        use regex_automata::{Anchored, Input};
         match self.compiled() {
             Some(Matcher::Dfa(dfa)) => {
-                // The patterns are anchored at both ends: any match is the whole number.
-                let input = Input::new(national).anchored(Anchored::Yes).earliest(true);
-                matches!(dfa.try_search_fwd(&input), Ok(Some(_)))
+                // Walked by hand (a DFA tells a match one byte late): a
+                // leading-digits pattern may match before the end.
+                let (dfa, start) = &**dfa;
+                let mut state = *start;
+                for &b in national.as_bytes() {
+                    state = dfa.next_state(state, b);
+                    if dfa.is_special_state(state) {
+                        if dfa.is_match_state(state) {
+                            return true;
+                        }
+                        if dfa.is_dead_state(state) || dfa.is_quit_state(state) {
+                            return false;
+                        }
+                    }
+                }
+                dfa.is_match_state(dfa.next_eoi_state(state))
             }
             Some(Matcher::Regex(r)) => r.is_match(national),
             None => false,
@@ -464,7 +480,7 @@ impl Pattern {
 /// A full DFA of `source` (Unicode off, as [`compile_pattern`]), or `None`
 /// when it does not compile or would take more than a megabyte.
 fn compile_dfa(source: &str) -> Option<Matcher> {
-    use regex_automata::dfa::dense;
+    use regex_automata::dfa::{dense, Automaton};
     use regex_automata::util::syntax;
     dense::Builder::new()
         .syntax(
@@ -480,7 +496,11 @@ fn compile_dfa(source: &str) -> Option<Matcher> {
         )
         .build(source)
         .ok()
-        .map(|dfa| Matcher::Dfa(Box::new(dfa)))
+        .and_then(|dfa| {
+            let input = Input::new("").anchored(Anchored::Yes);
+            let start = dfa.start_state_forward(&input).ok()?;
+            Some(Matcher::Dfa(Box::new((dfa, start))))
+        })
 }
 
 /// Numbers reach the patterns as ASCII digits alone, so `\d` is compiled as
