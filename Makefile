@@ -195,11 +195,11 @@ quickstart:
 	$(CARGO) run --example quickstart
 
 # Everything beside wrk, libcurl and requests, written to BENCHMARKS.md (installs
-# nginx, wrk and libcurl's headers from the distribution when missing).
+# nginx, wrk, libcurl's headers and valgrind from the distribution when missing).
 bench: sandbox-bin lib examples/c/send_loop python-install
-	bash scripts/need.sh nginx:nginx-light wrk:wrk curl-config:libcurl4-openssl-dev openssl:openssl
+	bash scripts/need.sh nginx:nginx-light wrk:wrk curl-config:libcurl4-openssl-dev openssl:openssl valgrind:valgrind
 	$(CC) -std=c11 -O2 bench/curl_loop.c $$(curl-config --cflags --libs) -o $(RELEASE)/curl_loop
-	$(CARGO) build --release --example send_loop --example send_threads --example batch_100k
+	$(CARGO) build --release --example send_loop --example send_threads --example batch_100k --example client_side_loop
 	python3 bench/run.py
 
 clean:

@@ -3,31 +3,8 @@
 //! and reading the service's answer.
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use splio_sms::bench_support::{prepare_json, read_answer};
+use splio_sms::bench_support::{prepare_json, read_answer, request_json, ANSWER};
 use splio_sms::Client;
-
-/// `n` recipients; `national` writes their numbers as a French export does
-/// (`06 12 34 56 78`), read with `default_country` `FR`.
-fn request_json(n: usize, national: bool) -> String {
-    let rcpts: Vec<String> = (0..n)
-        .map(|i| {
-            let digits = format!("{:08}", 10_000_000 + i);
-            let cellphone = if national {
-                format!("06 {} {} {} {}", &digits[..2], &digits[2..4], &digits[4..6], &digits[6..])
-            } else {
-                format!("+336{digits}")
-            };
-            format!(
-                r#"{{"cellphone":"{cellphone}","firstname":"Jöhn {i}","lastname":"Doe","c0":"{}"}}"#,
-                100_000 + i
-            )
-        })
-        .collect();
-    format!(
-        r#"{{"message":"AbCdEf123","rcpts":[{}],"opcode":"O12345","category":"welcome"}}"#,
-        rcpts.join(",")
-    )
-}
 
 fn bench(c: &mut Criterion) {
     // No request is made: the client only supplies the credentials and policy.
@@ -51,9 +28,8 @@ fn bench(c: &mut Criterion) {
         b.iter(|| prepare_json(&french, std::hint::black_box(&national)).unwrap())
     });
     g.finish();
-    let answer = br#"{"status":"ok","result":{"done":1000,"inserted":"1000","campaign_id":"6tJglf8zd","todo":1000},"message":"ok","code":200}"#;
     c.bench_function("read_answer", |b| {
-        b.iter(|| read_answer(200, std::hint::black_box(answer)).unwrap())
+        b.iter(|| read_answer(200, std::hint::black_box(ANSWER)).unwrap())
     });
 }
 

@@ -165,6 +165,34 @@ pub mod bench_support {
         client.prepare(&request).map(|body| body.len())
     }
 
+    /// The service's answer to a 1,000-recipient send.
+    pub const ANSWER: &[u8] = br#"{"status":"ok","result":{"done":1000,"inserted":"1000","campaign_id":"6tJglf8zd","todo":1000},"message":"ok","code":200}"#;
+
+    /// A request document of `n` recipients with three fields each;
+    /// `national` writes their numbers as a French export does
+    /// (`06 12 34 56 78`, read with `default_country` `FR`).
+    pub fn request_json(n: usize, national: bool) -> String {
+        let rcpts: Vec<String> = (0..n)
+            .map(|i| {
+                let digits = format!("{:08}", 10_000_000 + i);
+                let cellphone = if national {
+                    let d = &digits;
+                    format!("06 {} {} {} {}", &d[..2], &d[2..4], &d[4..6], &d[6..])
+                } else {
+                    format!("+336{digits}")
+                };
+                format!(
+                    r#"{{"cellphone":"{cellphone}","firstname":"Jöhn {i}","lastname":"Doe","c0":"{}"}}"#,
+                    100_000 + i
+                )
+            })
+            .collect();
+        format!(
+            r#"{{"message":"AbCdEf123","rcpts":[{}],"opcode":"O12345","category":"welcome"}}"#,
+            rcpts.join(",")
+        )
+    }
+
     /// Reads an answer body as a send does.
     pub fn read_answer(status: u16, body: &[u8]) -> Result<crate::SendResult> {
         read_answer_with(status, None, None, body)

@@ -9,12 +9,38 @@
 //! country, anchored, the first time a number of that country is seen.
 #![forbid(unsafe_code)]
 
+mod table;
+
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use phonenumber::metadata::{Metadata, DATABASE};
 use regex::{Regex, RegexBuilder};
+use regex_automata::util::primitives::StateID;
+use regex_automata::{Anchored, Input};
+
+use table::COUNTRIES;
+
+/// What number checking needs of one country of libphonenumber's metadata,
+/// compiled in (`phone/table.rs`, generated and kept equal to the metadata
+/// by `tests/phone_table.rs`).
+pub(crate) struct Country {
+    id: &'static str,
+    code: u16,
+    /// The main country of a code several share (US for +1).
+    main: bool,
+    national_prefix: Option<&'static str>,
+    /// Where several countries share a code, how this one's numbers begin.
+    leading_digits: Option<&'static str>,
+    /// Every length a number of the country may have (its kinds' together).
+    lengths: &'static [u16],
+    general: &'static str,
+    /// Numbers that can receive SMS: mobile (and fixed-or-mobile where the
+    /// metadata does not tell them apart), VoIP, personal numbers.
+    sms: &'static [&'static str],
+    /// The others, with what to call them.
+    no_sms: &'static [(&'static str, &'static str)],
+}
 
 /// How strictly a number is checked against the metadata.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -66,9 +92,10 @@ pub(crate) struct Number<'a> {
 /// The canonical ID (`FR`) of a country the metadata knows, written in any case.
 pub(crate) fn country(code: &str) -> Option<&'static str> {
     let upper = code.trim().to_ascii_uppercase();
-    DATABASE
-        .by_id(upper.as_str())
-        .map(Metadata::id)
+    COUNTRIES
+        .iter()
+        .map(|c| c.id)
+        .find(|id| *id == upper)
         .filter(|id| id.len() == 2)
 }
 
@@ -115,7 +142,7 @@ pub(crate) fn parse<'a>(
             match national_number(meta, national, check) {
                 Ok(()) => {
                     return Ok(Number {
-                        e164: Cow::Owned(format!("+{}{national}", meta.country_code())),
+                        e164: Cow::Owned(format!("+{}{national}", meta.code)),
                         rewrite: Some(Rewrite::National),
                     })
                 }
@@ -267,15 +294,19 @@ fn spreadsheet_damage(text: &str) -> Option<String> {
 /// Checks an international number given as its digits (country code first):
 /// `Ok(Some(()))` when accepted, `Ok(None)` when no country code fits, or why it is refused.
 fn international(digits: &str, check: NumberCheck) -> Result<Option<()>, String> {
-    for len in 1..=3.min(digits.len()) {
-        let Ok(code) = digits[..len].parse::<u16>() else {
+    let mut code = 0u16;
+    for (len, digit) in digits.bytes().take(3).enumerate() {
+        let len = len + 1;
+        if !digit.is_ascii_digit() {
+            break;
+        }
+        code = code * 10 + u16::from(digit - b'0');
+        let metas = by_code(code);
+        if metas.is_empty() {
             continue;
-        };
-        let Some(metas) = DATABASE.by_code(&code) else {
-            continue;
-        };
+        }
         let national = &digits[len..];
-        let meta = pick(&metas, national);
+        let meta = pick(metas, national);
         return national_number(meta, national, check)
             .map(Some)
             .map_err(|why| format!("+{digits} {why}"));
@@ -283,47 +314,63 @@ fn international(digits: &str, check: NumberCheck) -> Result<Option<()>, String>
     Ok(None)
 }
 
+/// The countries of a calling code (the table is in code order).
+fn by_code(code: u16) -> &'static [Country] {
+    static RANGES: OnceLock<Vec<(u16, u16)>> = OnceLock::new();
+    let ranges = RANGES.get_or_init(|| {
+        (0..1000)
+            .map(|code| {
+                let from = COUNTRIES.partition_point(|c| c.code < code);
+                let to = COUNTRIES.partition_point(|c| c.code <= code);
+                (from as u16, to as u16)
+            })
+            .collect()
+    });
+    let (from, to) = ranges.get(usize::from(code)).copied().unwrap_or((0, 0));
+    &COUNTRIES[usize::from(from)..usize::from(to)]
+}
+
 /// The country among those sharing a code (+1, +44, +7) the number belongs to.
-fn pick<'m>(metas: &[&'m Metadata], national: &str) -> &'m Metadata {
+fn pick(metas: &'static [Country], national: &str) -> &'static Country {
     if metas.len() > 1 {
         for meta in metas {
-            let leading = meta
-                .leading_digits()
-                .is_some_and(|l| l.find(national).is_some_and(|m| m.start() == 0));
-            if leading || patterns(meta).general.is_match(national) {
+            let p = patterns(meta);
+            let leading = p.leading.as_ref().is_some_and(|l| l.is_match(national));
+            if leading || p.general.is_match(national) {
                 return meta;
             }
         }
     }
-    metas
-        .iter()
-        .find(|m| m.is_main_country_for_code())
-        .unwrap_or(&metas[0])
+    metas.iter().find(|m| m.main).unwrap_or(&metas[0])
 }
 
-fn metadata(country: &'static str) -> &'static Metadata {
-    // `country` came from `country()`, so the metadata has it.
-    DATABASE
-        .by_id(country)
-        .expect("a country the metadata knows")
+fn metadata(country: &'static str) -> &'static Country {
+    static BY_ID: OnceLock<HashMap<&'static str, &'static Country>> = OnceLock::new();
+    let by_id = BY_ID.get_or_init(|| COUNTRIES.iter().rev().map(|c| (c.id, c)).collect());
+    // `country` came from `country()`, so the table has it.
+    by_id.get(country).expect("a country the metadata knows")
 }
 
-fn strip_national_prefix<'d>(meta: &Metadata, digits: &'d str) -> &'d str {
-    meta.national_prefix()
+fn strip_national_prefix<'d>(meta: &Country, digits: &'d str) -> &'d str {
+    meta.national_prefix
         .and_then(|p| digits.strip_prefix(p))
         .unwrap_or(digits)
 }
 
 /// Whether `national` (the digits after the country code) is accepted for `meta`'s country.
-fn national_number(meta: &Metadata, national: &str, check: NumberCheck) -> Result<(), String> {
+fn national_number(
+    meta: &'static Country,
+    national: &str,
+    check: NumberCheck,
+) -> Result<(), String> {
     let p = patterns(meta);
-    let id = meta.id();
-    let lengths = &p.lengths;
+    let id = meta.id;
+    let lengths = meta.lengths;
     if !lengths.is_empty() && !lengths.contains(&(national.len() as u16)) {
         return Err(format!(
             "is not a valid number for {id}: {} digits after +{}, where {id} numbers have {}",
             national.len(),
-            meta.country_code(),
+            meta.code,
             list(lengths)
         ));
     }
@@ -354,92 +401,154 @@ fn list(lengths: &[u16]) -> String {
     }
 }
 
-/// One country's patterns, anchored and compiled.
+/// One country's patterns, anchored.
 struct Patterns {
-    /// Every length a number of the country may have (its kinds' together).
-    lengths: Vec<u16>,
-    general: Regex,
-    /// Numbers that can receive SMS: mobile (and fixed-or-mobile where the
-    /// metadata does not tell them apart), VoIP, personal numbers.
-    sms: Vec<Regex>,
-    /// The others, with what to call them.
-    no_sms: Vec<(&'static str, Regex)>,
+    general: Pattern,
+    sms: Vec<Pattern>,
+    no_sms: Vec<(&'static str, Pattern)>,
+    /// Matches how the country's numbers begin (anchored at the start only).
+    leading: Option<Pattern>,
 }
 
-/// Compiled on first use, once per country, without a lock afterwards.
-fn patterns(meta: &Metadata) -> &'static Patterns {
-    static ALL: OnceLock<HashMap<&'static str, OnceLock<Patterns>>> = OnceLock::new();
-    let all = ALL.get_or_init(|| DATABASE.iter().map(|m| (m.id(), OnceLock::new())).collect());
-    match all.get(meta.id()) {
+/// One pattern of the metadata, compiled the first time a number is matched
+/// against it: a list of mobiles needs a country's general and mobile
+/// patterns only.
+struct Pattern {
+    source: String,
+    compiled: OnceLock<Option<Matcher>>,
+}
+
+/// A pattern compiled to a full DFA, or to a regex where the DFA would be too large.
+enum Matcher {
+    /// The DFA and its start state for a number (an anchored search from
+    /// the start of the text: the same for every number, so found once).
+    Dfa(Box<(regex_automata::dfa::dense::DFA<Vec<u32>>, StateID)>),
+    Regex(Regex),
+}
+
+impl Pattern {
+    /// A pattern a whole national number must match.
+    fn whole(national_number: &str) -> Self {
+        Pattern::new(format!("^(?:{national_number})$"))
+    }
+
+    fn new(source: String) -> Self {
+        Pattern {
+            source,
+            compiled: OnceLock::new(),
+        }
+    }
+
+    fn compiled(&self) -> Option<&Matcher> {
+        self.compiled
+            .get_or_init(|| {
+                compile_dfa(&self.source)
+                    .or_else(|| compile_pattern(&self.source).map(Matcher::Regex))
+            })
+            .as_ref()
+    }
+
+    /// Whether `national` (ASCII digits) matches; a pattern that does not
+    /// compile matches nothing, as if the metadata did not have it.
+    fn is_match(&self, national: &str) -> bool {
+        use regex_automata::dfa::Automaton;
+        match self.compiled() {
+            Some(Matcher::Dfa(dfa)) => {
+                // Walked by hand (a DFA tells a match one byte late): a
+                // leading-digits pattern may match before the end.
+                let (dfa, start) = &**dfa;
+                let mut state = *start;
+                for &b in national.as_bytes() {
+                    state = dfa.next_state(state, b);
+                    if dfa.is_special_state(state) {
+                        if dfa.is_match_state(state) {
+                            return true;
+                        }
+                        if dfa.is_dead_state(state) || dfa.is_quit_state(state) {
+                            return false;
+                        }
+                    }
+                }
+                dfa.is_match_state(dfa.next_eoi_state(state))
+            }
+            Some(Matcher::Regex(r)) => r.is_match(national),
+            None => false,
+        }
+    }
+}
+
+/// A full DFA of `source` (Unicode off, as [`compile_pattern`]), or `None`
+/// when it does not compile or would take more than a megabyte.
+fn compile_dfa(source: &str) -> Option<Matcher> {
+    use regex_automata::dfa::{dense, Automaton};
+    use regex_automata::util::syntax;
+    dense::Builder::new()
+        .syntax(
+            syntax::Config::new()
+                .unicode(false)
+                .utf8(false)
+                .ignore_whitespace(true),
+        )
+        .configure(
+            dense::Config::new()
+                .dfa_size_limit(Some(1 << 20))
+                .determinize_size_limit(Some(4 << 20)),
+        )
+        .build(source)
+        .ok()
+        .and_then(|dfa| {
+            let input = Input::new("").anchored(Anchored::Yes);
+            let start = dfa.start_state_forward(&input).ok()?;
+            Some(Matcher::Dfa(Box::new((dfa, start))))
+        })
+}
+
+/// Numbers reach the patterns as ASCII digits alone, so `\d` is compiled as
+/// `[0-9]` (Unicode off): the same matches, and a far smaller automaton than
+/// Unicode's hundreds of decimal digits give.
+fn compile_pattern(source: &str) -> Option<Regex> {
+    let build = |unicode| {
+        RegexBuilder::new(source)
+            .ignore_whitespace(true)
+            .unicode(unicode)
+            .build()
+            .ok()
+    };
+    build(false).or_else(|| build(true))
+}
+
+/// Made on first use, once per country, without a lock afterwards.
+fn patterns(meta: &'static Country) -> &'static Patterns {
+    static ALL: OnceLock<Vec<OnceLock<Patterns>>> = OnceLock::new();
+    let all = ALL.get_or_init(|| COUNTRIES.iter().map(|_| OnceLock::new()).collect());
+    // Its place in the table, found from its address (every `Country` is one of the table's).
+    let at = (meta as *const Country as usize).wrapping_sub(COUNTRIES.as_ptr() as usize)
+        / std::mem::size_of::<Country>();
+    match all.get(at) {
         Some(cell) => cell.get_or_init(|| compile(meta)),
-        // Every ID is in the map; a copy of the metadata made elsewhere is compiled each time.
         None => Box::leak(Box::new(compile(meta))),
     }
 }
 
-fn compile(meta: &Metadata) -> Patterns {
-    let d = meta.descriptors();
-    let anchored = |pattern: &str| {
-        RegexBuilder::new(&format!("^(?:{pattern})$"))
-            .ignore_whitespace(true)
-            .build()
-            .ok()
+fn compile(meta: &Country) -> Patterns {
+    let general = Pattern::whole(meta.general);
+    // A general pattern that does not compile leaves only the empty number
+    // to match (as `^$` in its place did).
+    let general = match general.compiled() {
+        Some(_) => general,
+        None => Pattern::whole(""),
     };
-    let re = |desc: Option<&phonenumber::metadata::Descriptor>| {
-        desc.and_then(|d| anchored(d.national_number().as_str()))
-    };
-    let never = || Regex::new("^$").expect("a valid pattern");
-    let mut sms: Vec<Regex> = [d.mobile(), d.voip(), d.personal_number()]
-        .into_iter()
-        .filter_map(re)
-        .collect();
-    // Where fixed and mobile share one pattern, the metadata cannot tell a landline apart.
-    let fixed_is_mobile = d.fixed_line().map(|f| f.national_number().as_str())
-        == d.mobile().map(|m| m.national_number().as_str());
-    let mut no_sms = Vec::new();
-    if let Some(fixed) = re(d.fixed_line()) {
-        if fixed_is_mobile {
-            sms.push(fixed);
-        } else {
-            no_sms.push(("landline", fixed));
-        }
-    }
-    for (kind, desc) in [
-        ("toll-free", d.toll_free()),
-        ("premium-rate", d.premium_rate()),
-        ("shared-cost", d.shared_cost()),
-        ("pager", d.pager()),
-        ("UAN", d.uan()),
-        ("voicemail", d.voicemail()),
-    ] {
-        if let Some(r) = re(desc) {
-            no_sms.push((kind, r));
-        }
-    }
-    let mut lengths: Vec<u16> = [
-        Some(d.general()),
-        d.mobile(),
-        d.fixed_line(),
-        d.voip(),
-        d.personal_number(),
-        d.toll_free(),
-        d.premium_rate(),
-        d.shared_cost(),
-        d.pager(),
-        d.uan(),
-        d.voicemail(),
-    ]
-    .into_iter()
-    .flatten()
-    .flat_map(|desc| desc.possible_length().iter().copied())
-    .collect();
-    lengths.sort_unstable();
-    lengths.dedup();
     Patterns {
-        lengths,
-        general: anchored(d.general().national_number().as_str()).unwrap_or_else(never),
-        sms,
-        no_sms,
+        general,
+        sms: meta.sms.iter().map(|p| Pattern::whole(p)).collect(),
+        no_sms: meta
+            .no_sms
+            .iter()
+            .map(|(kind, p)| (*kind, Pattern::whole(p)))
+            .collect(),
+        leading: meta
+            .leading_digits
+            .map(|l| Pattern::new(format!("^(?:{l})"))),
     }
 }
 
@@ -506,6 +615,7 @@ mod tests {
 
     #[test]
     fn each_countrys_example_mobile_is_accepted_and_its_landline_refused() {
+        use phonenumber::metadata::DATABASE;
         for id in ["FR", "BE", "CH", "DE", "GB", "ES", "CN", "US", "IT", "NL"] {
             let meta = DATABASE.by_id(id).unwrap();
             let d = meta.descriptors();
@@ -578,6 +688,181 @@ mod tests {
                 .rewrite,
             None
         );
+    }
+
+    /// What a verdict says, without its wording.
+    #[derive(Debug, PartialEq)]
+    enum Said {
+        Accepted,
+        Length,
+        NotValid,
+        Kind(String),
+    }
+
+    fn said(verdict: Result<(), String>) -> Said {
+        match verdict {
+            Ok(()) => Said::Accepted,
+            Err(e) if e.contains("digits after") => Said::Length,
+            Err(e) => match e.strip_prefix("is a ") {
+                Some(rest) => Said::Kind(rest.split(" number").next().unwrap().to_owned()),
+                None => Said::NotValid,
+            },
+        }
+    }
+
+    /// The metadata's verdicts the way they were reached before the table:
+    /// the `phonenumber` database's own patterns (whitespace and all),
+    /// compiled with Unicode.
+    struct Reference {
+        lengths: Vec<u16>,
+        general: Regex,
+        /// Each kind's pattern, `sms` telling whether it can receive SMS.
+        kinds: Vec<(&'static str, bool, Regex)>,
+    }
+
+    impl Reference {
+        fn new(meta: &phonenumber::metadata::Metadata) -> Self {
+            let anchored = |d: &phonenumber::metadata::Descriptor| {
+                RegexBuilder::new(&format!("^(?:{})$", d.national_number().as_str()))
+                    .ignore_whitespace(true)
+                    .build()
+                    .unwrap()
+            };
+            let d = meta.descriptors();
+            let source = |d: Option<&phonenumber::metadata::Descriptor>| {
+                d.map(|d| d.national_number().as_str().to_owned())
+            };
+            let fixed_is_mobile = source(d.fixed_line()) == source(d.mobile());
+            // In the order they are tried: those that can receive SMS first.
+            let kinds = [
+                ("mobile", true, d.mobile()),
+                ("voip", true, d.voip()),
+                ("personal", true, d.personal_number()),
+                ("landline", fixed_is_mobile, d.fixed_line()),
+                ("toll-free", false, d.toll_free()),
+                ("premium-rate", false, d.premium_rate()),
+                ("shared-cost", false, d.shared_cost()),
+                ("pager", false, d.pager()),
+                ("UAN", false, d.uan()),
+                ("voicemail", false, d.voicemail()),
+            ];
+            let mut lengths: Vec<u16> = d.general().possible_length().to_vec();
+            for (_, _, k) in &kinds {
+                lengths.extend(k.map_or(&[][..], |k| k.possible_length()));
+            }
+            let mut kinds: Vec<_> = kinds
+                .into_iter()
+                .filter_map(|(kind, sms, d)| Some((kind, sms, anchored(d?))))
+                .collect();
+            kinds.sort_by_key(|(_, sms, _)| !sms);
+            Reference {
+                lengths,
+                general: anchored(d.general()),
+                kinds,
+            }
+        }
+
+        fn said(&self, national: &str, check: NumberCheck) -> Said {
+            if !self.lengths.is_empty() && !self.lengths.contains(&(national.len() as u16)) {
+                return Said::Length;
+            }
+            if check == NumberCheck::Possible {
+                return Said::Accepted;
+            }
+            if !self.general.is_match(national) {
+                return Said::NotValid;
+            }
+            match self.kinds.iter().find(|(_, _, r)| r.is_match(national)) {
+                Some((_, true, _)) => Said::Accepted,
+                Some((kind, false, _)) => Said::Kind((*kind).to_owned()),
+                None => Said::NotValid,
+            }
+        }
+    }
+
+    #[test]
+    fn the_compiled_in_table_gives_the_metadatas_verdicts_for_generated_numbers() {
+        use phonenumber::metadata::DATABASE;
+        let metas: Vec<_> = (0..1000u16)
+            .flat_map(|c| DATABASE.by_code(&c).unwrap_or_default())
+            .collect();
+        assert_eq!(metas.len(), COUNTRIES.len());
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        let mut random = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let mut checked = 0;
+        let mut references = HashMap::new();
+        for (meta, country) in metas.iter().zip(COUNTRIES) {
+            assert_eq!((meta.id(), meta.country_code()), (country.id, country.code));
+            let reference = Reference::new(meta);
+            let d = meta.descriptors();
+            let examples: Vec<&str> = [
+                d.mobile(),
+                d.fixed_line(),
+                d.voip(),
+                d.toll_free(),
+                d.premium_rate(),
+                d.uan(),
+            ]
+            .into_iter()
+            .flatten()
+            .filter_map(|d| d.example())
+            .collect();
+            let (shortest, longest) = country
+                .lengths
+                .iter()
+                .fold((5, 5), |(lo, hi), &l| (lo.min(l), hi.max(l)));
+            let mut numbers: Vec<String> = examples.iter().map(|e| e.to_string()).collect();
+            for len in shortest.saturating_sub(1).max(1)..=longest + 1 {
+                for i in 0..8 {
+                    // Half of them begin like an example, to land in real ranges.
+                    let start = examples.get(i % 2 * (i / 2) % examples.len().max(1));
+                    let mut n: String = start
+                        .filter(|_| i % 2 == 1)
+                        .map(|e| e.chars().take(3).collect())
+                        .unwrap_or_default();
+                    while n.len() < usize::from(len) {
+                        n.push(char::from(b'0' + (random() % 10) as u8));
+                    }
+                    n.truncate(usize::from(len));
+                    numbers.push(n);
+                }
+            }
+            for n in &numbers {
+                for check in NumberCheck::ALL {
+                    assert_eq!(
+                        said(national_number(country, n, check)),
+                        reference.said(n, check),
+                        "{} {n} {check:?}",
+                        country.id
+                    );
+                    checked += 1;
+                }
+                let shared = by_code(country.code);
+                if shared.len() > 1 {
+                    let theirs = DATABASE.by_code(&country.code).unwrap();
+                    let picked = theirs
+                        .iter()
+                        .find(|m| {
+                            m.leading_digits()
+                                .is_some_and(|l| l.find(n).is_some_and(|m| m.start() == 0))
+                                || references
+                                    .entry(m.id().to_owned())
+                                    .or_insert_with(|| Reference::new(m))
+                                    .general
+                                    .is_match(n)
+                        })
+                        .or_else(|| theirs.iter().find(|m| m.is_main_country_for_code()))
+                        .unwrap_or(&theirs[0]);
+                    assert_eq!(pick(shared, n).id, picked.id(), "+{} {n}", country.code);
+                }
+            }
+        }
+        assert!(checked > 10_000, "{checked}");
     }
 
     #[test]

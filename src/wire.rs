@@ -5,9 +5,6 @@
 
 use std::fmt;
 
-use serde::ser::{SerializeMap, SerializeSeq, Serializer};
-use serde::Serialize;
-
 use crate::validation::{Clean, Validated};
 
 pub(crate) const CONTENT_TYPE: &str = "application/x-www-form-urlencoded; charset=utf-8";
@@ -47,11 +44,7 @@ pub(crate) fn encode_body(
     body.extend_from_slice(b"&message=");
     form_encode(&mut body, req.message.as_bytes());
     body.extend_from_slice(b"&rcpts=");
-    // Serialising cannot fail: every key and value is a string. The JSON is
-    // made whole, then encoded in one pass (encoding serde_json's many small
-    // writes one by one costs more than the intermediate buffer).
-    let json = serde_json::to_vec(&RcptsJson(rcpts)).unwrap_or_default();
-    form_encode(&mut body, &json);
+    encode_rcpts(&mut body, rcpts);
     if let Some(opcode) = req.opcode {
         body.extend_from_slice(b"&opcode=");
         form_encode(&mut body, opcode.as_bytes());
@@ -62,6 +55,97 @@ pub(crate) fn encode_body(
     }
     body
 }
+
+/// `rcpts` as compact JSON (`cellphone` first, then the fields in order),
+/// form-encoded as it is written: the JSON's own punctuation is constant
+/// text, and each string is escaped for JSON and for the form in one pass,
+/// byte for byte as serde_json then [`form_encode`] made it (a test holds
+/// them equal) but without the intermediate document. Each recipient is
+/// written into room for its worst case, 8 bytes a byte, by index, then cut
+/// to what was written: small appends one by one cost more than the rest.
+fn encode_rcpts(out: &mut Vec<u8>, rcpts: &[Clean<'_>]) {
+    out.extend_from_slice(b"%5B");
+    for (i, r) in rcpts.iter().enumerate() {
+        let fields = r.recipient.fields();
+        let text: usize = r.cellphone.len()
+            + r.recipient.values.len()
+            + r.recipient.field_names().map(str::len).sum::<usize>();
+        let start = out.len();
+        out.resize(start + 40 + 18 * fields.len() + 8 * text, 0);
+        let buf = &mut out[start..];
+        let mut n = if i > 0 { put(buf, 0, b"%2C") } else { 0 };
+        n = put(buf, n, b"%7B%22cellphone%22%3A%22");
+        n = json_form_encode(buf, n, r.cellphone.as_bytes());
+        for (name, value) in fields {
+            n = put(buf, n, b"%22%2C%22");
+            n = json_form_encode(buf, n, name.as_bytes());
+            n = put(buf, n, b"%22%3A%22");
+            n = json_form_encode(buf, n, value.as_bytes());
+        }
+        n = put(buf, n, b"%22%7D");
+        out.truncate(start + n);
+    }
+    out.extend_from_slice(b"%5D");
+}
+
+/// Writes `token` into `buf` at `n`; returns where it ended.
+fn put(buf: &mut [u8], n: usize, token: &[u8]) -> usize {
+    buf[n..n + token.len()].copy_from_slice(token);
+    n + token.len()
+}
+
+/// Writes the inside of a JSON string (escaped as serde_json escapes),
+/// form-encoded, into `buf` at `n`, which has room for 8 bytes a byte;
+/// returns where it ended.
+fn json_form_encode(buf: &mut [u8], mut n: usize, bytes: &[u8]) -> usize {
+    for &b in bytes {
+        let [code @ .., len] = JSON_FORM[usize::from(b)];
+        buf[n..n + 8].copy_from_slice(&code);
+        n += usize::from(len);
+    }
+    n
+}
+
+/// Each byte inside a JSON string, escaped for JSON then for the form: up to
+/// 8 bytes, then how many count.
+const JSON_FORM: [[u8; 9]; 256] = {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    const LOWER_HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut table = [[0u8; 9]; 256];
+    let mut i = 0;
+    while i < 256 {
+        let c = i as u8;
+        let short = match c {
+            b'"' => b'"',
+            b'\\' => b'\\',
+            0x08 => b'b',
+            0x09 => b't',
+            0x0a => b'n',
+            0x0c => b'f',
+            0x0d => b'r',
+            _ => 0,
+        };
+        table[i] = if short == b'"' {
+            *b"%5C%22\0\0\x06"
+        } else if short == b'\\' {
+            *b"%5C%5C\0\0\x06"
+        } else if short != 0 {
+            [b'%', b'5', b'C', short, 0, 0, 0, 0, 4]
+        } else if c < 0x20 {
+            // `\u00XX`, its hex digits in lower case as serde_json writes them.
+            let (hi, lo) = (LOWER_HEX[i >> 4], LOWER_HEX[i & 15]);
+            [b'%', b'5', b'C', b'u', b'0', b'0', hi, lo, 8]
+        } else if c.is_ascii_alphanumeric() || matches!(c, b'*' | b'-' | b'.' | b'_') {
+            [c, 0, 0, 0, 0, 0, 0, 0, 1]
+        } else if c == b' ' {
+            [b'+', 0, 0, 0, 0, 0, 0, 0, 1]
+        } else {
+            [b'%', HEX[i >> 4], HEX[i & 15], 0, 0, 0, 0, 0, 3]
+        };
+        i += 1;
+    }
+    table
+};
 
 /// The cellphone numbers of an encoded body, read back for the logs (which
 /// never show the body: it holds the key). Each number is E.164, `+` and
@@ -121,33 +205,6 @@ const ENCODED: [[u8; 4]; 256] = {
     table
 };
 
-/// The recipients as the service reads them: `cellphone` first, then the fields in order.
-struct RcptsJson<'a, 'b>(&'a [Clean<'b>]);
-
-impl Serialize for RcptsJson<'_, '_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut seq = s.serialize_seq(Some(self.0.len()))?;
-        for r in self.0 {
-            seq.serialize_element(&RecipientJson(r))?;
-        }
-        seq.end()
-    }
-}
-
-struct RecipientJson<'a, 'b>(&'a Clean<'b>);
-
-impl Serialize for RecipientJson<'_, '_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let fields = self.0.recipient.fields();
-        let mut m = s.serialize_map(Some(1 + fields.len()))?;
-        m.serialize_entry("cellphone", self.0.cellphone.as_ref())?;
-        for (name, value) in fields {
-            m.serialize_entry(name, value)?;
-        }
-        m.end()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -155,6 +212,64 @@ mod tests {
     use crate::request::SendRequest;
     use crate::settings::ValidationSettings;
     use crate::validation::check;
+
+    use serde::ser::{SerializeMap, SerializeSeq, Serializer};
+    use serde::Serialize;
+
+    /// The recipients as the service reads them: `cellphone` first, then the fields in order.
+    struct RcptsJson<'a, 'b>(&'a [Clean<'b>]);
+
+    impl Serialize for RcptsJson<'_, '_> {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut seq = s.serialize_seq(Some(self.0.len()))?;
+            for r in self.0 {
+                seq.serialize_element(&RecipientJson(r))?;
+            }
+            seq.end()
+        }
+    }
+
+    struct RecipientJson<'a, 'b>(&'a Clean<'b>);
+
+    impl Serialize for RecipientJson<'_, '_> {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let fields = self.0.recipient.fields();
+            let mut m = s.serialize_map(Some(1 + fields.len()))?;
+            m.serialize_entry("cellphone", self.0.cellphone.as_ref())?;
+            for (name, value) in fields {
+                m.serialize_entry(name, value)?;
+            }
+            m.end()
+        }
+    }
+
+    #[test]
+    fn rcpts_are_encoded_as_serde_json_then_the_form_encoding_would() {
+        let every_char: String = (0..=0x7f_u8)
+            .map(char::from)
+            .chain("é€😀\u{2028}".chars())
+            .collect();
+        let req = SendRequest::new("AbCdEf123")
+            .recipient(
+                Recipient::new("+33612345678")
+                    .field("firstname", &*every_char)
+                    .field(r#"a"b"\c"#, "Zoé & Åsa")
+                    .field("c0", ""),
+            )
+            .recipient(Recipient::new("+33612345679").field("x", "\\\"\n"));
+        let v = check(&req, &ValidationSettings::default()).unwrap();
+        let mut ours = Vec::new();
+        encode_rcpts(&mut ours, &v.rcpts);
+        let mut theirs = Vec::new();
+        form_encode(
+            &mut theirs,
+            &serde_json::to_vec(&RcptsJson(&v.rcpts)).unwrap(),
+        );
+        assert_eq!(
+            String::from_utf8(ours).unwrap(),
+            String::from_utf8(theirs).unwrap()
+        );
+    }
 
     fn decode(body: &[u8]) -> Vec<(String, String)> {
         form_urlencoded::parse(body).into_owned().collect()

@@ -5,6 +5,7 @@
 //! recipients streamed from a source go through the same pool.
 #![forbid(unsafe_code)]
 
+mod ahead;
 mod feed;
 #[cfg(feature = "journal")]
 mod journal;

@@ -5,6 +5,7 @@
 
 use std::sync::{Mutex, OnceLock};
 
+use super::ahead::Ahead;
 use super::feed::{Feeder, Piece};
 use super::ledger::Ledger;
 use super::report::BatchReport;
@@ -125,6 +126,9 @@ pub(crate) fn run(
     let cancelled = || control.is_some_and(BatchControl::is_cancelled);
     // Pieces handed out but cancelled before their first attempt.
     let unsent: Mutex<Vec<usize>> = Mutex::new(Vec::new());
+    // Several workers: the next pieces are encoded on a thread of their own.
+    let ahead = (workers > 1).then(|| Ahead::new(feeder, feeder.ready_ahead(workers)));
+    let feeder: &dyn Feeder = ahead.as_ref().map_or(feeder, |a| a);
 
     let work = || {
         while !cancelled() {
@@ -199,14 +203,18 @@ pub(crate) fn run(
                 .push((piece, outcome));
         }
     };
-    if workers <= 1 {
-        work();
-    } else {
-        std::thread::scope(|s| {
-            for _ in 0..workers {
-                s.spawn(work);
+    match &ahead {
+        None => work(),
+        Some(ahead) => std::thread::scope(|s| {
+            let encode = || halted.get().is_none() && !cancelled();
+            s.spawn(move || ahead.fill(&encode));
+            let workers: Vec<_> = (0..workers).map(|_| s.spawn(work)).collect();
+            let ended: Vec<_> = workers.into_iter().map(|w| w.join()).collect();
+            ahead.stop();
+            if let Some(panicked) = ended.into_iter().find_map(|e| e.err()) {
+                std::panic::resume_unwind(panicked);
             }
-        });
+        }),
     }
 
     let interrupted = cancelled();

@@ -115,7 +115,7 @@ impl SandboxConfig {
         self
     }
 
-    /// Adds latency before every answer.
+    /// Answers every request `latency` after it arrived (its checking included).
     pub fn latency(mut self, latency: Duration) -> Self {
         self.latency = latency;
         self
@@ -381,7 +381,7 @@ impl Sandbox {
         self.state.live().credit = credit;
     }
 
-    /// Sets the latency added before every answer.
+    /// Sets the latency of every answer, counted from the request's arrival.
     pub fn set_latency(&self, latency: Duration) {
         self.state.live().latency = latency;
     }

@@ -3,8 +3,9 @@
 //! on what a repeat is and how it is worded.
 #![forbid(unsafe_code)]
 
-use std::collections::hash_map::Entry;
+use std::collections::hash_map::{Entry, RandomState};
 use std::collections::HashMap;
+use std::hash::{BuildHasher, Hasher};
 
 use super::Problems;
 use crate::error::Problem;
@@ -26,14 +27,52 @@ pub(crate) enum Verdict {
 /// recipients, so that a file of millions stays small in memory.
 pub(crate) struct Tracker {
     policy: Duplicates,
-    first: HashMap<u64, usize>,
+    first: HashMap<u64, usize, KeyHash>,
+}
+
+/// The keys are numbers already: one multiply by a per-tracker random odd
+/// number spreads them (SipHash cost more than the rest of the tracker),
+/// and the random factor keeps a crafted list from piling into one bucket.
+#[derive(Clone)]
+struct KeyHash(u64);
+
+impl KeyHash {
+    fn new() -> Self {
+        KeyHash(RandomState::new().hash_one(0x5e1d_u64) | 1)
+    }
+}
+
+impl BuildHasher for KeyHash {
+    type Hasher = KeyHasher;
+    fn build_hasher(&self) -> KeyHasher {
+        KeyHasher(0, self.0)
+    }
+}
+
+struct KeyHasher(u64, u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        // hashbrown takes its bucket from the low bits and its tag from the
+        // top 7: fold the well-mixed high half down.
+        let h = self.0.wrapping_mul(self.1);
+        h ^ (h >> 32)
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8 | u64::from(b)).wrapping_mul(self.1);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
+    }
 }
 
 impl Tracker {
     pub fn new(policy: Duplicates) -> Self {
         Tracker {
             policy,
-            first: HashMap::new(),
+            first: HashMap::with_hasher(KeyHash::new()),
         }
     }
 

@@ -212,7 +212,9 @@ fn scan<S: RecipientSource>(
                         summary.rewritten += 1;
                         if summary.rewrites.len() < MAX_PROBLEMS {
                             let sent = number.e164.into_owned();
-                            summary.rewrites.push((i, r.cellphone.clone(), sent, why));
+                            summary
+                                .rewrites
+                                .push((i, r.cellphone().to_owned(), sent, why));
                         }
                     }
                 }
@@ -268,7 +270,7 @@ pub(crate) fn check_recipient<'r>(
     if r.unreadable {
         return None;
     }
-    match phone::parse(&r.cellphone, rules.default_country, rules.number_check) {
+    match phone::parse(r.cellphone(), rules.default_country, rules.number_check) {
         Ok(number) if p.len() == before => Some(number),
         Ok(_) => None,
         Err(why) => {
@@ -302,6 +304,10 @@ fn is_design_id(s: &str) -> bool {
 }
 
 fn field_name_problem(name: &str) -> Option<&'static str> {
+    // The usual name (printable ASCII) is told apart without a character walk.
+    if name != "cellphone" && !name.is_empty() && name.bytes().all(|b| b.is_ascii_graphic()) {
+        return None;
+    }
     if name.is_empty() {
         Some("field names must not be empty")
     } else if name == "cellphone" {
