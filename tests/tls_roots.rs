@@ -5,7 +5,6 @@ mod common;
 
 use std::io::{Read, Write};
 use std::net::TcpListener;
-use std::sync::Arc;
 
 use common::*;
 use splio_sms::{Client, Delivery, ErrorKind};
@@ -15,18 +14,7 @@ const OK_BODY: &str = r#"{"status":"ok","result":{"done":1,"inserted":"1","campa
 /// A keep-alive TLS server on loopback with a self-signed certificate; its
 /// base URL and the certificate's PEM.
 fn tls_server() -> (String, String) {
-    let certified = rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_owned()]).unwrap();
-    let pem = certified.cert.pem();
-    let key = rustls::pki_types::PrivateKeyDer::Pkcs8(certified.signing_key.serialize_der().into());
-    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
-        rustls::crypto::ring::default_provider(),
-    ))
-    .with_safe_default_protocol_versions()
-    .unwrap()
-    .with_no_client_auth()
-    .with_single_cert(vec![certified.cert.der().clone()], key)
-    .unwrap();
-    let config = Arc::new(config);
+    let (config, pem) = self_signed_tls(&["127.0.0.1"]);
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     std::thread::spawn(move || {

@@ -61,3 +61,22 @@ pub fn received(sandbox: &Sandbox) -> std::collections::HashMap<String, usize> {
     }
     count
 }
+
+/// A TLS server configuration with a self-signed certificate for `names`
+/// (no public root vouches for it), and that certificate's PEM — what a
+/// client's `ca_file` must hold to trust it.
+pub fn self_signed_tls(names: &[&str]) -> (std::sync::Arc<rustls::ServerConfig>, String) {
+    let names = names.iter().map(|n| n.to_string()).collect::<Vec<_>>();
+    let certified = rcgen::generate_simple_self_signed(names).unwrap();
+    let pem = certified.cert.pem();
+    let key = rustls::pki_types::PrivateKeyDer::Pkcs8(certified.signing_key.serialize_der().into());
+    let config = rustls::ServerConfig::builder_with_provider(std::sync::Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap()
+    .with_no_client_auth()
+    .with_single_cert(vec![certified.cert.der().clone()], key)
+    .unwrap();
+    (std::sync::Arc::new(config), pem)
+}

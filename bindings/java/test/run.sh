@@ -31,13 +31,7 @@ exec {sandbox_stdin}> >(exec "$sandbox_bin" sandbox --until-stdin-closes \
     --design 'Utf8Text1=Bonjour $firstname$ $lastname$ $c0$' > "$build/sandbox.out" 2>&1)
 sandbox=$!
 trap 'kill $sandbox 2>/dev/null || true' EXIT
-url=
-for _ in $(seq 100); do
-    url=$(head -n1 "$build/sandbox.out" 2>/dev/null || true)
-    [ -n "$url" ] && break
-    sleep 0.1
-done
-[ -n "$url" ] || { echo "the sandbox did not start:"; cat "$build/sandbox.out"; exit 1; }
+url=$(bash "$root/scripts/sandbox-url.sh" "$build/sandbox.out") || exit 1
 export SPLIO_SANDBOX_URL=$url
 
 cp="$here/build/splio-sms.jar:$jna:$build/classes"

@@ -21,13 +21,7 @@ rm -f "$build/sandbox.out"
 # The sandbox stops when this script's end closes its stdin (see tests/c/run.sh).
 exec {sandbox_stdin}> >(exec "${SPLIO_SANDBOX_BIN:-$target/release/splio-sms}" sandbox --until-stdin-closes \
     --account php_universe:php-key-secret-7Q --design AbCdEf123 > "$build/sandbox.out" 2>&1)
-url=
-for _ in $(seq 100); do
-    url=$(head -n1 "$build/sandbox.out" 2>/dev/null || true)
-    [ -n "$url" ] && break
-    sleep 0.1
-done
-[ -n "$url" ] || { echo "the sandbox did not start:"; cat "$build/sandbox.out"; exit 1; }
+url=$(bash "$root/scripts/sandbox-url.sh" "$build/sandbox.out") || exit 1
 export SPLIO_SANDBOX_URL=$url
 export SPLIO_SMS_LIBRARY=$target/release/libsplio_sms.so SPLIO_TEST_LIBRARY=$target/release/libsplio_sms.so
 
