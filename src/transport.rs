@@ -17,12 +17,13 @@
 #![forbid(unsafe_code)]
 
 use std::cell::Cell;
-use std::collections::HashMap;
 use std::fmt;
 use std::io;
 use std::sync::{Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
+use ureq::http::header::{self, HeaderName, HeaderValue};
+use ureq::http::Uri;
 use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
 use ureq::unversioned::transport::{
     Buffers, ConnectionDetails, Connector, NextTimeout, Transport as UreqTransport,
@@ -68,6 +69,9 @@ pub(crate) struct Transport {
     config: ureq::config::Config,
     connector: shared::SharedConnector,
     url: String,
+    /// `url` parsed once: ureq would parse the text again on every attempt.
+    /// `None` when it does not parse, and ureq then says why, as before.
+    uri: Option<Uri>,
     method: Method,
 }
 
@@ -117,6 +121,7 @@ impl Transport {
             }),
             config,
             connector: shared.connector,
+            uri: b.url().parse().ok(),
             url: b.url(),
             method: b.method,
         })
@@ -150,30 +155,29 @@ impl Transport {
     pub fn attempt(&self, body: &[u8]) -> Result<Answer> {
         WROTE.with(|w| w.set(false));
         let agent = self.agent();
-        let request = match self.method {
-            Method::Put => agent.put(&self.url),
-            Method::Post => agent.post(&self.url),
+        let request = match (&self.uri, self.method) {
+            (Some(uri), Method::Put) => agent.put(uri.clone()),
+            (Some(uri), Method::Post) => agent.post(uri.clone()),
+            (None, Method::Put) => agent.put(&self.url),
+            (None, Method::Post) => agent.post(&self.url),
         };
-        let sent = request.header("Content-Type", CONTENT_TYPE).send(body);
+        let sent = request
+            .header(header::CONTENT_TYPE, HeaderValue::from_static(CONTENT_TYPE))
+            .send(body);
         let wrote = WROTE.with(Cell::get);
         let mut response = sent.map_err(|e| self.classify(e, wrote))?;
 
-        let header = |name: &str| {
+        let header = |name: HeaderName| {
             response
                 .headers()
                 .get(name)
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_owned)
         };
-        let retry_after = header("retry-after");
-        let location = header("location");
+        let retry_after = header(header::RETRY_AFTER);
+        let location = header(header::LOCATION);
         let status = response.status().as_u16();
-        let body = match response
-            .body_mut()
-            .with_config()
-            .limit(MAX_BODY)
-            .read_to_vec()
-        {
+        let body = match read_body(response.body_mut()) {
             Ok(bytes) => Body::Read(bytes),
             Err(ureq::Error::BodyExceedsLimit(_)) => Body::TooLarge,
             Err(e) => Body::Broken(self.classify(e, true)),
@@ -245,6 +249,22 @@ fn agent(config: ureq::config::Config, connector: shared::SharedConnector) -> Ag
 }
 
 /// A TLS failure; one about the certificate will not pass by retrying.
+/// The whole answer body, up to [`MAX_BODY`]. Room for the announced length
+/// is made first: from an empty `Vec`, `read_to_end` reads a small answer in
+/// several growing steps, each a trip through ureq's body state machine.
+fn read_body(body: &mut ureq::Body) -> std::result::Result<Vec<u8>, ureq::Error> {
+    use std::io::Read;
+    let announced = body.content_length().unwrap_or(0).min(MAX_BODY);
+    // One byte more, so the read that finds the end needs no growth either.
+    let mut bytes = Vec::with_capacity(announced as usize + 1);
+    body.with_config()
+        .limit(MAX_BODY)
+        .reader()
+        .read_to_end(&mut bytes)
+        .map_err(ureq::Error::from)?;
+    Ok(bytes)
+}
+
 fn tls_error(url: &str, e: &rustls::Error, delivery: Delivery) -> Error {
     let error = Error::new(
         ErrorKind::Transport,
@@ -353,10 +373,21 @@ const DNS_CACHE: Duration = Duration::from_secs(60);
 /// ureq resolves the host on every request, on a new thread when a timeout
 /// is set: one thread spawned per send, most of a loopback send's cost. This
 /// keeps each host's addresses for [`DNS_CACHE`] (failures are not kept).
+/// An agent reaches one or two hosts (the service, a proxy): the entries are
+/// searched in turn by scheme and authority as they stand in the URL, so a
+/// send allocates and hashes nothing to find them.
 #[derive(Debug, Default)]
 struct CachingResolver {
     inner: DefaultResolver,
-    cache: Mutex<HashMap<String, (ResolvedSocketAddrs, Instant)>>,
+    cache: Mutex<Vec<Resolved>>,
+}
+
+#[derive(Debug)]
+struct Resolved {
+    scheme: String,
+    authority: String,
+    addrs: ResolvedSocketAddrs,
+    at: Instant,
 }
 
 impl Resolver for CachingResolver {
@@ -366,27 +397,32 @@ impl Resolver for CachingResolver {
         config: &ureq::config::Config,
         timeout: NextTimeout,
     ) -> std::result::Result<ResolvedSocketAddrs, ureq::Error> {
-        let key = match (uri.scheme(), uri.authority()) {
-            (Some(scheme), Some(authority)) => DefaultResolver::host_and_port(scheme, authority),
-            _ => None,
-        };
-        let Some(key) = key else {
+        let (Some(scheme), Some(authority)) = (uri.scheme_str(), uri.authority()) else {
             return self.inner.resolve(uri, config, timeout);
         };
+        let authority = authority.as_str();
         let now = Instant::now();
-        if let Some((addrs, at)) = self.cache().get(&key) {
-            if now.duration_since(*at) < DNS_CACHE {
-                return Ok(addrs.clone());
+        let same = |r: &Resolved| r.scheme == scheme && r.authority == authority;
+        if let Some(r) = self.cache().iter().find(|r| same(r)) {
+            if now.duration_since(r.at) < DNS_CACHE {
+                return Ok(r.addrs.clone());
             }
         }
         let addrs = self.inner.resolve(uri, config, timeout)?;
-        self.cache().insert(key, (addrs.clone(), now));
+        let mut cache = self.cache();
+        cache.retain(|r| !same(r));
+        cache.push(Resolved {
+            scheme: scheme.to_owned(),
+            authority: authority.to_owned(),
+            addrs: addrs.clone(),
+            at: now,
+        });
         Ok(addrs)
     }
 }
 
 impl CachingResolver {
-    fn cache(&self) -> std::sync::MutexGuard<'_, HashMap<String, (ResolvedSocketAddrs, Instant)>> {
+    fn cache(&self) -> std::sync::MutexGuard<'_, Vec<Resolved>> {
         self.cache.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
