@@ -341,9 +341,11 @@ impl<'de> Visitor<'de> for RcptsSeed {
     ) -> std::result::Result<Self::Value, A::Error> {
         let mut rcpts = Vec::with_capacity(seq.size_hint().unwrap_or(16));
         let mut names = FieldNames::default();
+        names.share();
         while let Some(r) = seq.next_element_seed(RecipientSeed { names: &mut names })? {
             rcpts.push(r);
         }
+        names.seal(&mut rcpts);
         Ok(Some(rcpts))
     }
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> std::result::Result<Self::Value, A::Error> {

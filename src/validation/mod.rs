@@ -126,7 +126,7 @@ fn check_with_head<'a>(
     }
     let mut v = Validated::head(req);
     v.rcpts.reserve(req.rcpts.len());
-    let mut seen = Tracker::new(rules.duplicates);
+    let mut seen = Tracker::with_capacity(rules.duplicates, req.rcpts.len());
     for (i, r) in req.rcpts.iter().enumerate() {
         let Some(cellphone) = check_recipient(i, r, rules, &mut p).map(|n| n.e164) else {
             continue;
