@@ -377,10 +377,17 @@ fn national_number(
     if check == NumberCheck::Possible {
         return Ok(());
     }
-    if !p.general.is_match(national) {
+    let (general, sms) = match p.both(national) {
+        Some(both) => both,
+        None => (
+            p.general.is_match(national),
+            p.sms.iter().any(|r| r.is_match(national)),
+        ),
+    };
+    if !general {
         return Err(format!("is not a valid number for {id}"));
     }
-    if p.sms.iter().any(|r| r.is_match(national)) {
+    if sms {
         return Ok(());
     }
     match p.no_sms.iter().find(|(_, r)| r.is_match(national)) {
@@ -408,6 +415,82 @@ struct Patterns {
     no_sms: Vec<(&'static str, Pattern)>,
     /// Matches how the country's numbers begin (anchored at the start only).
     leading: Option<Pattern>,
+    /// The general pattern and the SMS ones in one automaton (built when a
+    /// number first needs it; `None` where it would be too large): a valid
+    /// mobile number, the usual case, is then read once instead of twice.
+    combined: OnceLock<Option<Combined>>,
+    sources: Vec<String>,
+}
+
+/// A full DFA matching the general pattern (pattern 0) and the SMS ones
+/// (the others) at once, every pattern that matches reported; and its start.
+struct Combined(regex_automata::dfa::dense::DFA<Vec<u32>>, StateID);
+
+impl Patterns {
+    /// Whether `national` matches the general pattern, and any SMS pattern,
+    /// as `general.is_match` and `sms.iter().any(is_match)` tell it (a test
+    /// holds them equal); `None` where there is no combined automaton.
+    fn both(&self, national: &str) -> Option<(bool, bool)> {
+        use regex_automata::dfa::Automaton;
+        let Combined(dfa, start) = self
+            .combined
+            .get_or_init(|| compile_combined(&self.sources))
+            .as_ref()?;
+        let mut state = *start;
+        for &b in national.as_bytes() {
+            state = dfa.next_state(state, b);
+            if dfa.is_special_state(state) {
+                if dfa.is_dead_state(state) {
+                    return Some((false, false));
+                }
+                // Every pattern ends with `$`, so no match ends before the
+                // text does: should one, the patterns one by one decide.
+                if dfa.is_match_state(state) || dfa.is_quit_state(state) {
+                    return None;
+                }
+            }
+        }
+        let state = dfa.next_eoi_state(state);
+        if !dfa.is_match_state(state) {
+            return Some((false, false));
+        }
+        let (mut general, mut sms) = (false, false);
+        for i in 0..dfa.match_len(state) {
+            if dfa.match_pattern(state, i).as_usize() == 0 {
+                general = true;
+            } else {
+                sms = true;
+            }
+        }
+        Some((general, sms))
+    }
+}
+
+/// [`Patterns::both`]'s automaton, built as [`compile_dfa`] builds one
+/// pattern's; `None` when a pattern does not compile or it would be too large.
+fn compile_combined(sources: &[String]) -> Option<Combined> {
+    use regex_automata::dfa::{dense, Automaton};
+    use regex_automata::util::syntax;
+    use regex_automata::MatchKind;
+    let dfa = dense::Builder::new()
+        .syntax(
+            syntax::Config::new()
+                .unicode(false)
+                .utf8(false)
+                .ignore_whitespace(true),
+        )
+        .configure(
+            dense::Config::new()
+                .match_kind(MatchKind::All)
+                .dfa_size_limit(Some(1 << 20))
+                .determinize_size_limit(Some(4 << 20)),
+        )
+        .build_many(sources)
+        .ok()?;
+    let start = dfa
+        .start_state_forward(&Input::new("").anchored(Anchored::Yes))
+        .ok()?;
+    Some(Combined(dfa, start))
 }
 
 /// One pattern of the metadata, compiled the first time a number is matched
@@ -538,9 +621,16 @@ fn compile(meta: &Country) -> Patterns {
         Some(_) => general,
         None => Pattern::whole(""),
     };
+    let sms: Vec<Pattern> = meta.sms.iter().map(|p| Pattern::whole(p)).collect();
+    let sources = std::iter::once(&general)
+        .chain(&sms)
+        .map(|p| p.source.clone())
+        .collect();
     Patterns {
         general,
-        sms: meta.sms.iter().map(|p| Pattern::whole(p)).collect(),
+        sms,
+        combined: OnceLock::new(),
+        sources,
         no_sms: meta
             .no_sms
             .iter()
@@ -863,6 +953,61 @@ mod tests {
             }
         }
         assert!(checked > 10_000, "{checked}");
+    }
+
+    /// The combined automaton's verdicts are the patterns' one by one, for
+    /// numbers generated in every country (half of them beginning as one of
+    /// its example numbers, to land in its real ranges).
+    #[test]
+    fn the_combined_automaton_agrees_with_the_patterns_one_by_one() {
+        use phonenumber::metadata::DATABASE;
+        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut random = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let (mut compared, mut accepted, mut without) = (0, 0, 0);
+        for country in COUNTRIES {
+            let p = patterns(country);
+            let examples: Vec<String> = DATABASE
+                .by_id(country.id)
+                .map(|meta| {
+                    let d = meta.descriptors();
+                    [d.mobile(), d.fixed_line(), d.voip(), d.toll_free()]
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|d| d.example().map(str::to_owned))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let longest = country.lengths.iter().copied().max().unwrap_or(10);
+            for i in 0..400 {
+                let len = 4 + (random() % u64::from(longest - 2)) as usize;
+                let mut n: String = match examples.get(i % 4) {
+                    Some(e) if i % 2 == 1 => e.chars().take(2 + i % 5).collect(),
+                    _ => String::new(),
+                };
+                while n.len() < len {
+                    n.push(char::from(b'0' + (random() % 10) as u8));
+                }
+                let separate = (p.general.is_match(&n), p.sms.iter().any(|r| r.is_match(&n)));
+                match p.both(&n) {
+                    Some(both) => {
+                        assert_eq!(both, separate, "{} {n}", country.id);
+                        compared += 1;
+                        accepted += usize::from(both == (true, true));
+                    }
+                    None => without += 1,
+                }
+            }
+        }
+        assert!(
+            compared > 50 * without,
+            "{compared} compared, {without} not"
+        );
+        assert!(accepted > 1_000, "{accepted}");
     }
 
     #[test]
