@@ -117,6 +117,61 @@ pub(crate) fn parse<'a>(
             });
         }
     }
+    if let Some(number) = default_country.and_then(|c| national_fast(raw, c, check)) {
+        return Ok(number);
+    }
+    parse_general(raw, default_country, check)
+}
+
+/// The usual national form (`0612345678`, `06 12 34 56 78`, `06-12-…`) of
+/// an accepted number, read without copying it: what [`parse_general`]
+/// makes of it (a test holds them equal), or `None` for anything else —
+/// another form, a refusal — which then takes the long way.
+fn national_fast(raw: &str, country: &'static str, check: NumberCheck) -> Option<Number<'static>> {
+    // Digits, spaces and dashes only: none of the spreadsheet's damage, no
+    // `+`, `(0)` or other character to tell about.
+    let mut digits = [0u8; 15];
+    let mut len = 0;
+    for &b in raw.as_bytes() {
+        match b {
+            b'0'..=b'9' => {
+                *digits.get_mut(len)? = b;
+                len += 1;
+            }
+            b' ' | b'-' => {}
+            _ => return None,
+        }
+    }
+    // A national prefix (`0`), not `00`, and a length the general reading accepts.
+    let digits = &digits[..len];
+    if len < 6 || digits[0] != b'0' || digits[1] == b'0' {
+        return None;
+    }
+    let digits = std::str::from_utf8(digits).ok()?;
+    let meta = metadata(country);
+    let national = strip_national_prefix(meta, digits);
+    national_number(meta, national, check).ok()?;
+    let mut e164 = String::with_capacity(4 + national.len());
+    e164.push('+');
+    let code = meta.code;
+    for (div, always) in [(100, false), (10, code >= 100), (1, true)] {
+        if always || code >= div {
+            e164.push(char::from(b'0' + (code / div % 10) as u8));
+        }
+    }
+    e164.push_str(national);
+    Some(Number {
+        e164: Cow::Owned(e164),
+        rewrite: Some(Rewrite::National),
+    })
+}
+
+/// [`parse`] for any form of a number (after its fast paths).
+fn parse_general<'a>(
+    raw: &'a str,
+    default_country: Option<&'static str>,
+    check: NumberCheck,
+) -> Result<Number<'a>, String> {
     let text = raw.trim();
     if text.is_empty() {
         return Err("must not be empty".to_owned());
@@ -1008,6 +1063,67 @@ mod tests {
             "{compared} compared, {without} not"
         );
         assert!(accepted > 1_000, "{accepted}");
+    }
+
+    /// National numbers read by the fast path are what the general reading
+    /// makes of them, for generated numbers in every country, written with
+    /// spaces, dashes, dots, too few or too many digits, `00` and the rest.
+    #[test]
+    fn the_national_fast_path_agrees_with_the_general_reading() {
+        use phonenumber::metadata::DATABASE;
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        let mut random = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let (mut fast, mut total) = (0, 0);
+        for country in COUNTRIES.iter().filter(|c| c.id.len() == 2) {
+            let id = super::country(country.id).unwrap();
+            let prefix = country.national_prefix.unwrap_or("0");
+            let examples: Vec<String> = DATABASE
+                .by_id(country.id)
+                .map(|meta| {
+                    let d = meta.descriptors();
+                    [d.mobile(), d.fixed_line(), d.voip()]
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|d| d.example().map(str::to_owned))
+                        .collect()
+                })
+                .unwrap_or_default();
+            for i in 0..60 {
+                let mut digits: String = match examples.get(i % 3 % 2) {
+                    Some(e) if i % 2 == 0 => e.clone(),
+                    Some(e) if i % 4 != 3 => e.chars().take(1 + i % 6).collect(),
+                    _ => String::new(),
+                };
+                let len = examples.get(i % 3 % 2).map_or(9, |e| e.len()) as u64;
+                while (digits.len() as u64) < len - 1 + random() % 3 {
+                    digits.push(char::from(b'0' + (random() % 10) as u8));
+                }
+                let lead = ["0", "", "0", "00", prefix, " 0 "][i / 2 % 6];
+                let mut raw = String::from(lead);
+                for (j, c) in digits.chars().enumerate() {
+                    if j > 0 && random() % 4 == 0 {
+                        let separators = [' ', '-', ' ', '-', ' ', '.', '/', '\u{a0}'];
+                        raw.push(separators[(random() % 8) as usize]);
+                    }
+                    raw.push(c);
+                }
+                for check in NumberCheck::ALL {
+                    let general = parse_general(&raw, Some(id), check);
+                    assert_eq!(parse(&raw, Some(id), check), general, "{id} {raw:?}");
+                    if let Some(n) = national_fast(&raw, id, check) {
+                        assert_eq!(Ok(n), general, "{id} {raw:?}");
+                        fast += 1;
+                    }
+                    total += 1;
+                }
+            }
+        }
+        assert!(fast > 2_000, "{fast} of {total} through the fast path");
     }
 
     #[test]
