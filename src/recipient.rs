@@ -234,14 +234,13 @@ pub(crate) enum FieldValue<'a> {
 }
 
 /// Field names seen so far in one request, shared between its recipients,
-/// and the room its recipients are read into: each recipient is gathered
-/// here (its number may come after its fields), then copied once, into
-/// allocations of its exact size or, for a request document, into the
-/// block its recipients share.
+/// and the room its recipients are read into: for a request document, the
+/// block they share, written in place; otherwise a recipient is gathered
+/// here, then copied once into allocations of its exact size.
 #[derive(Default)]
 pub(crate) struct FieldNames {
     names: Vec<Arc<str>>,
-    cellphone: String,
+    /// A recipient of its own is gathered here: its number, then its values.
     values: String,
     fields: Vec<(Arc<str>, usize)>,
     /// The block being filled, and what its recipients point to until it is
@@ -268,6 +267,14 @@ impl FieldNames {
             self.names.push(new.clone());
         }
         new
+    }
+
+    /// Where the recipient being built is written: its number, then its values.
+    fn target(&mut self) -> (&mut String, &mut Vec<(Arc<str>, usize)>) {
+        match &mut self.shared {
+            Some((block, _)) => (&mut block.text, &mut block.fields),
+            None => (&mut self.values, &mut self.fields),
+        }
     }
 
     /// Recipients built from now on are written into one block they share;
@@ -298,18 +305,27 @@ pub(crate) struct RecipientBuilder<'n> {
     problems: ShapeProblems,
     seen_cellphone: bool,
     names: &'n mut FieldNames,
+    /// Where its text and its fields begin in [`FieldNames::target`], and
+    /// the length of its number (the text's first part).
+    start: usize,
+    first_field: usize,
+    cellphone_len: usize,
 }
 
 impl<'n> RecipientBuilder<'n> {
     pub fn new(names: &'n mut FieldNames) -> Self {
-        names.cellphone.clear();
         names.values.clear();
         names.fields.clear();
+        let (text, fields) = names.target();
+        let (start, first_field) = (text.len(), fields.len());
         RecipientBuilder {
             unreadable: false,
             problems: ShapeProblems::default(),
             seen_cellphone: false,
             names,
+            start,
+            first_field,
+            cellphone_len: 0,
         }
     }
 
@@ -337,10 +353,7 @@ impl<'n> RecipientBuilder<'n> {
         if name == "cellphone" {
             self.seen_cellphone = true;
             match value {
-                FieldValue::Text(s) => {
-                    self.names.cellphone.clear();
-                    self.names.cellphone.push_str(&s);
-                }
+                FieldValue::Text(s) => self.set_cellphone(&s),
                 _ => {
                     self.problem(".cellphone", "must be a string");
                     self.unreadable = true;
@@ -361,10 +374,29 @@ impl<'n> RecipientBuilder<'n> {
                 return;
             }
         };
-        let n = &mut *self.names;
-        let name = n.get(name, n.fields.len());
-        n.values.push_str(&text);
-        n.fields.push((name, n.values.len()));
+        let position = self.names.target().1.len() - self.first_field;
+        let name = self.names.get(name, position);
+        let (values, fields) = self.names.target();
+        values.push_str(&text);
+        fields.push((name, values.len()));
+    }
+
+    /// The number goes first in the text: written in place when it comes
+    /// first (the usual case), moved in before the values otherwise.
+    fn set_cellphone(&mut self, cellphone: &str) {
+        let (start, old) = (self.start, self.cellphone_len);
+        let first_field = self.first_field;
+        let (text, fields) = self.names.target();
+        if fields.len() == first_field {
+            text.truncate(start);
+            text.push_str(cellphone);
+        } else {
+            text.replace_range(start..start + old, cellphone);
+            for (_, end) in &mut fields[first_field..] {
+                *end = *end - old + cellphone.len();
+            }
+        }
+        self.cellphone_len = cellphone.len();
     }
 
     pub fn finish(mut self) -> Recipient {
@@ -372,73 +404,46 @@ impl<'n> RecipientBuilder<'n> {
             self.problem(".cellphone", "is required");
             self.unreadable = true;
         }
-        let n = &mut *self.names;
-        let storage = match &mut n.shared {
-            Some((block, pending)) => {
-                let start = block.text.len();
-                let first_field = block.fields.len();
-                block.text.push_str(&n.cellphone);
-                let cellphone_end = block.text.len();
-                block.text.push_str(&n.values);
-                block.fields.extend(
-                    n.fields
-                        .drain(..)
-                        .map(|(name, end)| (name, end + cellphone_end)),
-                );
-                let field_count = block.fields.len() - first_field;
-                match (
-                    u32::try_from(start),
-                    u32::try_from(cellphone_end),
-                    u32::try_from(first_field),
-                    u32::try_from(field_count),
-                    u32::try_from(block.text.len()),
-                    u32::try_from(block.fields.len()),
-                ) {
-                    (
-                        Ok(start),
-                        Ok(cellphone_end),
-                        Ok(first_field),
-                        Ok(field_count),
-                        Ok(end),
-                        Ok(_),
-                    ) => Storage::Shared {
-                        block: pending.clone(),
-                        start,
-                        cellphone_end,
-                        end,
-                        first_field,
-                        field_count,
-                    },
-                    // Past 4 GiB of text in one document: kept apart.
-                    _ => {
-                        let fields = block
-                            .fields
-                            .drain(first_field..)
-                            .map(|(name, end)| (name, end - start))
-                            .collect();
-                        let values = block.text[start..].to_owned();
-                        block.text.truncate(start);
-                        Storage::Own {
-                            values,
-                            cellphone_end: cellphone_end - start,
-                            fields,
-                        }
-                    }
-                }
-            }
-            None => {
-                let cellphone_end = n.cellphone.len();
-                let mut values = String::with_capacity(cellphone_end + n.values.len());
-                values.push_str(&n.cellphone);
-                values.push_str(&n.values);
-                let fields = n
-                    .fields
-                    .drain(..)
-                    .map(|(name, end)| (name, end + cellphone_end))
+        let (start, first_field) = (self.start, self.first_field);
+        let cellphone_end = start + self.cellphone_len;
+        let shared = self
+            .names
+            .shared
+            .as_ref()
+            .map(|(_, pending)| pending.clone());
+        let (text, fields) = self.names.target();
+        let place = (
+            u32::try_from(start),
+            u32::try_from(cellphone_end),
+            u32::try_from(text.len()),
+            u32::try_from(first_field),
+            u32::try_from(fields.len() - first_field),
+            u32::try_from(fields.len()),
+        );
+        let storage = match (shared, place) {
+            (
+                Some(block),
+                (Ok(start), Ok(cellphone_end), Ok(end), Ok(first_field), Ok(field_count), Ok(_)),
+            ) => Storage::Shared {
+                block,
+                start,
+                cellphone_end,
+                end,
+                first_field,
+                field_count,
+            },
+            // Its own (or, past 4 GiB of text in one document, kept apart):
+            // taken out in allocations of its exact size.
+            _ => {
+                let fields = fields
+                    .drain(first_field..)
+                    .map(|(name, end)| (name, end - start))
                     .collect();
+                let values = text[start..].to_owned();
+                text.truncate(start);
                 Storage::Own {
                     values,
-                    cellphone_end,
+                    cellphone_end: cellphone_end - start,
                     fields,
                 }
             }

@@ -161,19 +161,33 @@ fn json_form_encode(buf: &mut [u8], n: usize, bytes: &[u8]) -> usize {
     let out = &mut buf[n..n + 8 * bytes.len()];
     let mut at = 0;
     for &b in bytes {
-        let [code @ .., len] = JSON_FORM[usize::from(b)];
-        if len == 1 {
-            // Most bytes stand for themselves (letters, digits) or for one
-            // byte (`+` for a space).
-            out[at] = code[0];
+        let same = SINGLE[usize::from(b)];
+        if same != 0 {
+            out[at] = same;
             at += 1;
         } else {
+            let [code @ .., len] = JSON_FORM[usize::from(b)];
             out[at..at + 8].copy_from_slice(&code);
             at += usize::from(len);
         }
     }
     n + at
 }
+
+/// The byte each byte is encoded as when that is one byte (letters, digits,
+/// `*-._`, and `+` for a space), 0 when it takes more: most of a text is
+/// written with one look-up and one store a byte.
+const SINGLE: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        if JSON_FORM[i][8] == 1 {
+            table[i] = JSON_FORM[i][0];
+        }
+        i += 1;
+    }
+    table
+};
 
 /// Each byte inside a JSON string, escaped for JSON then for the form: up to
 /// 8 bytes, then how many count.
