@@ -472,7 +472,8 @@ mod tests {
             {"c0":true,"firstname":"","cellphone":"+33612345670"},
             {"cellphone":"+1","cellphone":"+33612345671","x":null,"lastname":"a\"b"},
             {"lastname":"Doe"},
-            {"a":"1","b":"2","c":"3","d":"4","e":"5","cellphone":"06"}
+            {"a":"1","b":"2","c":"3","d":"4","e":"5","cellphone":"06"},
+            {"cellphone":"+33612345672","f":1.5,"i":-3,"e":1e2,"u":18446744073709551615}
         ]}"#;
         let read = SendRequest::from_json(doc).unwrap();
         let built = [
@@ -498,6 +499,11 @@ mod tests {
                 .fold(Recipient::new("06"), |r, (name, v)| {
                     r.field(*name, v.to_string())
                 }),
+            Recipient::new("+33612345672")
+                .field("f", "1.5")
+                .field("i", "-3")
+                .field("e", "100.0")
+                .field("u", "18446744073709551615"),
         ];
         assert_eq!(read.rcpts(), built);
         for (r, b) in read.rcpts().iter().zip(&built) {
