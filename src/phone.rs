@@ -147,10 +147,13 @@ fn national_fast(raw: &str, country: &'static str, check: NumberCheck) -> Option
     if len < 6 || digits[0] != b'0' || digits[1] == b'0' {
         return None;
     }
-    let digits = std::str::from_utf8(digits).ok()?;
     let meta = metadata(country);
-    let national = strip_national_prefix(meta, digits);
-    national_number(meta, national, check).ok()?;
+    let national = meta
+        .national_prefix
+        .and_then(|p| digits.strip_prefix(p.as_bytes()))
+        .unwrap_or(digits);
+    // Written as sent, the national number read back from it: the one
+    // allocation the number needs (it is dropped if the number is refused).
     let mut e164 = String::with_capacity(4 + national.len());
     e164.push('+');
     let code = meta.code;
@@ -159,7 +162,9 @@ fn national_fast(raw: &str, country: &'static str, check: NumberCheck) -> Option
             e164.push(char::from(b'0' + (code / div % 10) as u8));
         }
     }
-    e164.push_str(national);
+    let at = e164.len();
+    e164.extend(national.iter().map(|&b| char::from(b)));
+    national_number(meta, &e164[at..], check).ok()?;
     Some(Number {
         e164: Cow::Owned(e164),
         rewrite: Some(Rewrite::National),
@@ -401,6 +406,30 @@ fn pick(metas: &'static [Country], national: &str) -> &'static Country {
 
 fn metadata(country: &'static str) -> &'static Country {
     static BY_ID: OnceLock<HashMap<&'static str, &'static Country>> = OnceLock::new();
+    // Two capital letters, the usual ID, are found by index (hashing the ID
+    // cost more than the rest of reading a national number); the table's
+    // first country of an ID wins either way.
+    static BY_LETTERS: OnceLock<Vec<u16>> = OnceLock::new();
+    let letters = |id: &str| match id.as_bytes() {
+        [a @ b'A'..=b'Z', b @ b'A'..=b'Z'] => {
+            Some(usize::from(a - b'A') * 26 + usize::from(b - b'A'))
+        }
+        _ => None,
+    };
+    let by_letters = BY_LETTERS.get_or_init(|| {
+        let mut table = vec![u16::MAX; 26 * 26];
+        for (i, c) in COUNTRIES.iter().enumerate().rev() {
+            if let Some(at) = letters(c.id) {
+                table[at] = i as u16;
+            }
+        }
+        table
+    });
+    if let Some(&i) = letters(country).and_then(|at| by_letters.get(at)) {
+        if let Some(meta) = COUNTRIES.get(usize::from(i)) {
+            return meta;
+        }
+    }
     let by_id = BY_ID.get_or_init(|| COUNTRIES.iter().rev().map(|c| (c.id, c)).collect());
     // `country` came from `country()`, so the table has it.
     by_id.get(country).expect("a country the metadata knows")
@@ -1124,6 +1153,14 @@ mod tests {
             }
         }
         assert!(fast > 2_000, "{fast} of {total} through the fast path");
+    }
+
+    #[test]
+    fn each_id_finds_the_first_country_of_the_table_with_it() {
+        for c in COUNTRIES {
+            let first = COUNTRIES.iter().find(|o| o.id == c.id).unwrap();
+            assert!(std::ptr::eq(metadata(c.id), first), "{}", c.id);
+        }
     }
 
     #[test]
