@@ -53,6 +53,16 @@ enum Storage {
     },
 }
 
+/// A recipient's number then its values, one after the other, in `text`,
+/// and its fields, each value ending at `end - base` in `text`.
+#[derive(Clone, Copy)]
+pub(crate) struct Parts<'a> {
+    pub text: &'a str,
+    pub cellphone_end: usize,
+    pub fields: &'a [(Arc<str>, usize)],
+    pub base: usize,
+}
+
 /// The text and field names of the recipients of one document, one after
 /// the other; each field's end is its place in `text`.
 #[derive(Default)]
@@ -110,7 +120,7 @@ impl Recipient {
         thread_local! {
             static NAMES: std::cell::RefCell<FieldNames> = Default::default();
         }
-        let position = self.view().2.len();
+        let position = self.parts().fields.len();
         let name = NAMES.with(|names| names.borrow_mut().get(&name.into(), position));
         let (values, fields) = self.own();
         if fields.len() == fields.capacity() {
@@ -125,14 +135,15 @@ impl Recipient {
     /// Its number and values in storage of its own, to add to them.
     fn own(&mut self) -> (&mut String, &mut Vec<(Arc<str>, usize)>) {
         if let Storage::Shared { .. } = self.storage {
-            let (text, cellphone_end, shared, base) = self.view();
-            let fields = shared
+            let parts = self.parts();
+            let fields = parts
+                .fields
                 .iter()
-                .map(|(name, end)| (name.clone(), end - base))
+                .map(|(name, end)| (name.clone(), end - parts.base))
                 .collect();
             self.storage = Storage::Own {
-                values: text.to_owned(),
-                cellphone_end,
+                values: parts.text.to_owned(),
+                cellphone_end: parts.cellphone_end,
                 fields,
             };
         }
@@ -142,16 +153,20 @@ impl Recipient {
         }
     }
 
-    /// Its number then its values, where the number ends in them, its
-    /// fields, and what to take from a field's end to find it in the text.
+    /// Its text and fields as they are kept.
     #[inline]
-    fn view(&self) -> (&str, usize, &[(Arc<str>, usize)], usize) {
+    pub(crate) fn parts(&self) -> Parts<'_> {
         match &self.storage {
             Storage::Own {
                 values,
                 cellphone_end,
                 fields,
-            } => (values, *cellphone_end, fields, 0),
+            } => Parts {
+                text: values,
+                cellphone_end: *cellphone_end,
+                fields,
+                base: 0,
+            },
             Storage::Shared {
                 block,
                 start,
@@ -162,25 +177,30 @@ impl Recipient {
             } => {
                 let cellphone_end = (*cellphone_end - *start) as usize;
                 let (start, first) = (*start as usize, *first_field as usize);
-                (
-                    &block.text[start..*end as usize],
+                Parts {
+                    text: &block.text[start..*end as usize],
                     cellphone_end,
-                    &block.fields[first..first + *field_count as usize],
-                    start,
-                )
+                    fields: &block.fields[first..first + *field_count as usize],
+                    base: start,
+                }
             }
         }
     }
 
     /// The number as given.
     pub fn cellphone(&self) -> &str {
-        let (text, cellphone_end, _, _) = self.view();
-        &text[..cellphone_end]
+        let parts = self.parts();
+        &parts.text[..parts.cellphone_end]
     }
 
     /// The fields as `(name, value)`, in the order given.
     pub fn fields(&self) -> impl ExactSizeIterator<Item = (&str, &str)> + '_ {
-        let (text, mut start, fields, base) = self.view();
+        let Parts {
+            text,
+            cellphone_end: mut start,
+            fields,
+            base,
+        } = self.parts();
         fields.iter().map(move |(name, end)| {
             let value = &text[start..*end - base];
             start = *end - base;
@@ -189,15 +209,7 @@ impl Recipient {
     }
 
     pub(crate) fn field_names(&self) -> impl Iterator<Item = &str> + '_ {
-        self.view().2.iter().map(|(name, _)| &**name)
-    }
-
-    /// How many fields it has, and the length of its number, names and
-    /// values together.
-    pub(crate) fn sizes(&self) -> (usize, usize) {
-        let (text, _, fields, _) = self.view();
-        let names: usize = fields.iter().map(|(name, _)| name.len()).sum();
-        (fields.len(), text.len() + names)
+        self.parts().fields.iter().map(|(name, _)| &**name)
     }
 }
 
@@ -512,7 +524,6 @@ mod tests {
                 b.fields().collect::<Vec<_>>()
             );
             assert_eq!(r.cellphone(), b.cellphone());
-            assert_eq!(r.sizes(), b.sizes());
             // A field added to one read from a document is its own.
             let (r, b) = (r.clone().field("z", "9"), b.clone().field("z", "9"));
             assert_eq!(r, b);

@@ -5,6 +5,7 @@
 
 use std::fmt;
 
+use crate::recipient::Parts;
 use crate::validation::{Clean, Validated};
 
 pub(crate) const CONTENT_TYPE: &str = "application/x-www-form-urlencoded; charset=utf-8";
@@ -39,7 +40,7 @@ pub(crate) fn encode_body(
     // as UTF-8 and most punctuation are), and for the worst case of one:
     // `encode_rcpts` then never has to move what it wrote to grow.
     let (likely, worst) = rcpts.iter().fold((0, 0), |(likely, worst), r| {
-        let (fields, text) = room(r);
+        let (fields, text) = room(r.cellphone.len(), r.recipient.parts());
         (
             likely + 24 + 18 * fields + 3 * text,
             worst.max(room_for(fields, text)),
@@ -73,16 +74,28 @@ fn encode_rcpts(out: &mut Vec<u8>, rcpts: &[Clean<'_>]) {
     let mut names = EncodedNames::default();
     out.extend_from_slice(b"%5B");
     for (i, r) in rcpts.iter().enumerate() {
-        let (count, text) = room(r);
+        let parts = r.recipient.parts();
+        let (count, text) = room(r.cellphone.len(), parts);
         let start = out.len();
         out.resize(start + room_for(count, text), 0);
         let buf = &mut out[start..];
         let mut n = if i > 0 { put(buf, 0, b"%2C") } else { 0 };
         n = put(buf, n, b"%7B%22cellphone%22%3A%22");
-        n = json_form_encode(buf, n, r.cellphone.as_bytes());
-        for (position, (name, value)) in r.recipient.fields().enumerate() {
+        n = match r.cellphone.as_bytes().split_first() {
+            // E.164, as validation leaves every number: `+` then digits.
+            Some((b'+', digits)) if digits.iter().all(u8::is_ascii_digit) => {
+                n = put(buf, n, b"%2B");
+                put(buf, n, digits)
+            }
+            _ => json_form_encode(buf, n, r.cellphone.as_bytes()),
+        };
+        let values = parts.text.as_bytes();
+        let mut from = parts.cellphone_end;
+        for (position, (name, end)) in parts.fields.iter().enumerate() {
+            let end = end - parts.base;
             n = put(buf, n, names.get(name, position));
-            n = json_form_encode(buf, n, value.as_bytes());
+            n = json_form_encode(buf, n, &values[from..end]);
+            from = end;
         }
         n = put(buf, n, b"%22%7D");
         out.truncate(start + n);
@@ -91,10 +104,10 @@ fn encode_rcpts(out: &mut Vec<u8>, rcpts: &[Clean<'_>]) {
 }
 
 /// A recipient's count of fields and the length of its text (number as
-/// given and as sent, names, values).
-fn room(r: &Clean<'_>) -> (usize, usize) {
-    let (count, text) = r.recipient.sizes();
-    (count, r.cellphone.len() + text)
+/// sent, as given, names, values).
+fn room(number: usize, parts: Parts<'_>) -> (usize, usize) {
+    let names: usize = parts.fields.iter().map(|(name, _)| name.len()).sum();
+    (parts.fields.len(), number + parts.text.len() + names)
 }
 
 /// The most a recipient of `fields` fields and `text` bytes of text can take encoded.
