@@ -535,6 +535,13 @@ mod tests {
         assert_eq!(first, built[1]);
     }
 
+    /// A list of 100,000 held in memory is mostly its recipients: sharing a
+    /// block must not make each one larger than the text of its own did.
+    #[test]
+    fn a_recipient_takes_no_more_room_than_before_its_block_could_be_shared() {
+        assert!(std::mem::size_of::<Recipient>() <= 72);
+    }
+
     #[test]
     fn a_cellphone_that_is_not_text_keeps_the_number_read_before_it() {
         let r =
