@@ -235,6 +235,8 @@ impl fmt::Debug for Recipient {
 
 /// A field's value as a face read it.
 pub(crate) enum FieldValue<'a> {
+    /// Text (the JSON reader hands text to [`RecipientBuilder::text`] instead).
+    #[cfg_attr(not(feature = "python"), allow(dead_code))]
     Text(Cow<'a, str>),
     /// A number, already written as the text the service gets (`12`, `1.5`).
     Number(String),
@@ -386,10 +388,25 @@ impl<'n> RecipientBuilder<'n> {
                 return;
             }
         };
+        self.push(name, &text);
+    }
+
+    /// A field whose value is text, the usual one: [`RecipientBuilder::field`]
+    /// without the value's detour through [`FieldValue`].
+    pub fn text(&mut self, name: &str, value: &str) {
+        if name == "cellphone" {
+            self.seen_cellphone = true;
+            self.set_cellphone(value);
+        } else {
+            self.push(name, value);
+        }
+    }
+
+    fn push(&mut self, name: &str, value: &str) {
         let position = self.names.target().1.len() - self.first_field;
         let name = self.names.get(name, position);
         let (values, fields) = self.names.target();
-        values.push_str(&text);
+        values.push_str(value);
         fields.push((name, values.len()));
     }
 

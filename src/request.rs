@@ -313,8 +313,7 @@ impl<'de> Visitor<'de> for FieldSeed<'_, '_, '_> {
         f.write_str("any JSON value")
     }
     fn visit_str<E: de::Error>(self, v: &str) -> std::result::Result<(), E> {
-        self.builder
-            .field(self.name, FieldValue::Text(Cow::Borrowed(v)));
+        self.builder.text(self.name, v);
         Ok(())
     }
     fn visit_u64<E: de::Error>(self, v: u64) -> std::result::Result<(), E> {
