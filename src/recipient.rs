@@ -233,6 +233,26 @@ impl fmt::Debug for Recipient {
     }
 }
 
+/// Whether every byte is printable ASCII other than space (`!` to `~`), the
+/// usual field name: eight bytes at a time, since every recipient's every
+/// name is checked.
+pub(crate) fn all_graphic(bytes: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = ONES * 0x80;
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let x = u64::from_le_bytes(word);
+        // All ASCII first, so that the sums below carry into no other byte:
+        // b + 0x5f reaches 0x80 when b >= 0x21, b + 1 when b > 0x7e.
+        if x & HIGH != 0 || (x + ONES * 0x5f) & HIGH != HIGH || (x + ONES) & HIGH != 0 {
+            return false;
+        }
+    }
+    chunks.remainder().iter().all(u8::is_ascii_graphic)
+}
+
 /// A field's value as a face read it.
 pub(crate) enum FieldValue<'a> {
     /// Text (the JSON reader hands text to [`RecipientBuilder::text`] instead).
@@ -550,6 +570,24 @@ mod tests {
         let first = read.rcpts()[1].clone();
         drop(read);
         assert_eq!(first, built[1]);
+    }
+
+    #[test]
+    fn graphic_names_are_told_as_byte_by_byte_whatever_byte_and_place() {
+        for len in 1..=19 {
+            for at in 0..len {
+                for b in 0..=255u8 {
+                    let mut name = vec![b'a'; len];
+                    name[at] = b;
+                    assert_eq!(
+                        all_graphic(&name),
+                        name.iter().all(u8::is_ascii_graphic),
+                        "{b:#x} at {at} of {len}"
+                    );
+                }
+            }
+        }
+        assert!(all_graphic(b"") && all_graphic(b"firstname") && !all_graphic(b"first name"));
     }
 
     /// A list of 100,000 held in memory is mostly its recipients: sharing a
