@@ -117,6 +117,66 @@ pub(crate) fn parse<'a>(
             });
         }
     }
+    if let Some(number) = default_country.and_then(|c| national_fast(raw, c, check)) {
+        return Ok(number);
+    }
+    parse_general(raw, default_country, check)
+}
+
+/// The usual national form (`0612345678`, `06 12 34 56 78`, `06-12-…`) of
+/// an accepted number, read without copying it: what [`parse_general`]
+/// makes of it (a test holds them equal), or `None` for anything else —
+/// another form, a refusal — which then takes the long way.
+fn national_fast(raw: &str, country: &'static str, check: NumberCheck) -> Option<Number<'static>> {
+    // Digits, spaces and dashes only: none of the spreadsheet's damage, no
+    // `+`, `(0)` or other character to tell about.
+    let mut digits = [0u8; 15];
+    let mut len = 0;
+    for &b in raw.as_bytes() {
+        match b {
+            b'0'..=b'9' => {
+                *digits.get_mut(len)? = b;
+                len += 1;
+            }
+            b' ' | b'-' => {}
+            _ => return None,
+        }
+    }
+    // A national prefix (`0`), not `00`, and a length the general reading accepts.
+    let digits = &digits[..len];
+    if len < 6 || digits[0] != b'0' || digits[1] == b'0' {
+        return None;
+    }
+    let meta = metadata(country);
+    let national = meta
+        .national_prefix
+        .and_then(|p| digits.strip_prefix(p.as_bytes()))
+        .unwrap_or(digits);
+    // Written as sent, the national number read back from it: the one
+    // allocation the number needs (it is dropped if the number is refused).
+    let mut e164 = String::with_capacity(4 + national.len());
+    e164.push('+');
+    let code = meta.code;
+    for (div, always) in [(100, false), (10, code >= 100), (1, true)] {
+        if always || code >= div {
+            e164.push(char::from(b'0' + (code / div % 10) as u8));
+        }
+    }
+    let at = e164.len();
+    e164.extend(national.iter().map(|&b| char::from(b)));
+    national_number(meta, &e164[at..], check).ok()?;
+    Some(Number {
+        e164: Cow::Owned(e164),
+        rewrite: Some(Rewrite::National),
+    })
+}
+
+/// [`parse`] for any form of a number (after its fast paths).
+fn parse_general<'a>(
+    raw: &'a str,
+    default_country: Option<&'static str>,
+    check: NumberCheck,
+) -> Result<Number<'a>, String> {
     let text = raw.trim();
     if text.is_empty() {
         return Err("must not be empty".to_owned());
@@ -346,6 +406,30 @@ fn pick(metas: &'static [Country], national: &str) -> &'static Country {
 
 fn metadata(country: &'static str) -> &'static Country {
     static BY_ID: OnceLock<HashMap<&'static str, &'static Country>> = OnceLock::new();
+    // Two capital letters, the usual ID, are found by index (hashing the ID
+    // cost more than the rest of reading a national number); the table's
+    // first country of an ID wins either way.
+    static BY_LETTERS: OnceLock<Vec<u16>> = OnceLock::new();
+    let letters = |id: &str| match id.as_bytes() {
+        [a @ b'A'..=b'Z', b @ b'A'..=b'Z'] => {
+            Some(usize::from(a - b'A') * 26 + usize::from(b - b'A'))
+        }
+        _ => None,
+    };
+    let by_letters = BY_LETTERS.get_or_init(|| {
+        let mut table = vec![u16::MAX; 26 * 26];
+        for (i, c) in COUNTRIES.iter().enumerate().rev() {
+            if let Some(at) = letters(c.id) {
+                table[at] = i as u16;
+            }
+        }
+        table
+    });
+    if let Some(&i) = letters(country).and_then(|at| by_letters.get(at)) {
+        if let Some(meta) = COUNTRIES.get(usize::from(i)) {
+            return meta;
+        }
+    }
     let by_id = BY_ID.get_or_init(|| COUNTRIES.iter().rev().map(|c| (c.id, c)).collect());
     // `country` came from `country()`, so the table has it.
     by_id.get(country).expect("a country the metadata knows")
@@ -377,10 +461,17 @@ fn national_number(
     if check == NumberCheck::Possible {
         return Ok(());
     }
-    if !p.general.is_match(national) {
+    let (general, sms) = match p.both(national) {
+        Some(both) => both,
+        None => (
+            p.general.is_match(national),
+            p.sms.iter().any(|r| r.is_match(national)),
+        ),
+    };
+    if !general {
         return Err(format!("is not a valid number for {id}"));
     }
-    if p.sms.iter().any(|r| r.is_match(national)) {
+    if sms {
         return Ok(());
     }
     match p.no_sms.iter().find(|(_, r)| r.is_match(national)) {
@@ -408,6 +499,82 @@ struct Patterns {
     no_sms: Vec<(&'static str, Pattern)>,
     /// Matches how the country's numbers begin (anchored at the start only).
     leading: Option<Pattern>,
+    /// The general pattern and the SMS ones in one automaton (built when a
+    /// number first needs it; `None` where it would be too large): a valid
+    /// mobile number, the usual case, is then read once instead of twice.
+    combined: OnceLock<Option<Combined>>,
+    sources: Vec<String>,
+}
+
+/// A full DFA matching the general pattern (pattern 0) and the SMS ones
+/// (the others) at once, every pattern that matches reported; and its start.
+struct Combined(regex_automata::dfa::dense::DFA<Vec<u32>>, StateID);
+
+impl Patterns {
+    /// Whether `national` matches the general pattern, and any SMS pattern,
+    /// as `general.is_match` and `sms.iter().any(is_match)` tell it (a test
+    /// holds them equal); `None` where there is no combined automaton.
+    fn both(&self, national: &str) -> Option<(bool, bool)> {
+        use regex_automata::dfa::Automaton;
+        let Combined(dfa, start) = self
+            .combined
+            .get_or_init(|| compile_combined(&self.sources))
+            .as_ref()?;
+        let mut state = *start;
+        for &b in national.as_bytes() {
+            state = dfa.next_state(state, b);
+            if dfa.is_special_state(state) {
+                if dfa.is_dead_state(state) {
+                    return Some((false, false));
+                }
+                // Every pattern ends with `$`, so no match ends before the
+                // text does: should one, the patterns one by one decide.
+                if dfa.is_match_state(state) || dfa.is_quit_state(state) {
+                    return None;
+                }
+            }
+        }
+        let state = dfa.next_eoi_state(state);
+        if !dfa.is_match_state(state) {
+            return Some((false, false));
+        }
+        let (mut general, mut sms) = (false, false);
+        for i in 0..dfa.match_len(state) {
+            if dfa.match_pattern(state, i).as_usize() == 0 {
+                general = true;
+            } else {
+                sms = true;
+            }
+        }
+        Some((general, sms))
+    }
+}
+
+/// [`Patterns::both`]'s automaton, built as [`compile_dfa`] builds one
+/// pattern's; `None` when a pattern does not compile or it would be too large.
+fn compile_combined(sources: &[String]) -> Option<Combined> {
+    use regex_automata::dfa::{dense, Automaton};
+    use regex_automata::util::syntax;
+    use regex_automata::MatchKind;
+    let dfa = dense::Builder::new()
+        .syntax(
+            syntax::Config::new()
+                .unicode(false)
+                .utf8(false)
+                .ignore_whitespace(true),
+        )
+        .configure(
+            dense::Config::new()
+                .match_kind(MatchKind::All)
+                .dfa_size_limit(Some(1 << 20))
+                .determinize_size_limit(Some(4 << 20)),
+        )
+        .build_many(sources)
+        .ok()?;
+    let start = dfa
+        .start_state_forward(&Input::new("").anchored(Anchored::Yes))
+        .ok()?;
+    Some(Combined(dfa, start))
 }
 
 /// One pattern of the metadata, compiled the first time a number is matched
@@ -538,9 +705,16 @@ fn compile(meta: &Country) -> Patterns {
         Some(_) => general,
         None => Pattern::whole(""),
     };
+    let sms: Vec<Pattern> = meta.sms.iter().map(|p| Pattern::whole(p)).collect();
+    let sources = std::iter::once(&general)
+        .chain(&sms)
+        .map(|p| p.source.clone())
+        .collect();
     Patterns {
         general,
-        sms: meta.sms.iter().map(|p| Pattern::whole(p)).collect(),
+        sms,
+        combined: OnceLock::new(),
+        sources,
         no_sms: meta
             .no_sms
             .iter()
@@ -863,6 +1037,130 @@ mod tests {
             }
         }
         assert!(checked > 10_000, "{checked}");
+    }
+
+    /// The combined automaton's verdicts are the patterns' one by one, for
+    /// numbers generated in every country (half of them beginning as one of
+    /// its example numbers, to land in its real ranges).
+    #[test]
+    fn the_combined_automaton_agrees_with_the_patterns_one_by_one() {
+        use phonenumber::metadata::DATABASE;
+        let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
+        let mut random = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let (mut compared, mut accepted, mut without) = (0, 0, 0);
+        for country in COUNTRIES {
+            let p = patterns(country);
+            let examples: Vec<String> = DATABASE
+                .by_id(country.id)
+                .map(|meta| {
+                    let d = meta.descriptors();
+                    [d.mobile(), d.fixed_line(), d.voip(), d.toll_free()]
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|d| d.example().map(str::to_owned))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let longest = country.lengths.iter().copied().max().unwrap_or(10);
+            for i in 0..400 {
+                let len = 4 + (random() % u64::from(longest - 2)) as usize;
+                let mut n: String = match examples.get(i % 4) {
+                    Some(e) if i % 2 == 1 => e.chars().take(2 + i % 5).collect(),
+                    _ => String::new(),
+                };
+                while n.len() < len {
+                    n.push(char::from(b'0' + (random() % 10) as u8));
+                }
+                let separate = (p.general.is_match(&n), p.sms.iter().any(|r| r.is_match(&n)));
+                match p.both(&n) {
+                    Some(both) => {
+                        assert_eq!(both, separate, "{} {n}", country.id);
+                        compared += 1;
+                        accepted += usize::from(both == (true, true));
+                    }
+                    None => without += 1,
+                }
+            }
+        }
+        assert!(
+            compared > 50 * without,
+            "{compared} compared, {without} not"
+        );
+        assert!(accepted > 1_000, "{accepted}");
+    }
+
+    /// National numbers read by the fast path are what the general reading
+    /// makes of them, for generated numbers in every country, written with
+    /// spaces, dashes, dots, too few or too many digits, `00` and the rest.
+    #[test]
+    fn the_national_fast_path_agrees_with_the_general_reading() {
+        use phonenumber::metadata::DATABASE;
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        let mut random = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        let (mut fast, mut total) = (0, 0);
+        for country in COUNTRIES.iter().filter(|c| c.id.len() == 2) {
+            let id = super::country(country.id).unwrap();
+            let prefix = country.national_prefix.unwrap_or("0");
+            let examples: Vec<String> = DATABASE
+                .by_id(country.id)
+                .map(|meta| {
+                    let d = meta.descriptors();
+                    [d.mobile(), d.fixed_line(), d.voip()]
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|d| d.example().map(str::to_owned))
+                        .collect()
+                })
+                .unwrap_or_default();
+            for i in 0..60 {
+                let mut digits: String = match examples.get(i % 3 % 2) {
+                    Some(e) if i % 2 == 0 => e.clone(),
+                    Some(e) if i % 4 != 3 => e.chars().take(1 + i % 6).collect(),
+                    _ => String::new(),
+                };
+                let len = examples.get(i % 3 % 2).map_or(9, |e| e.len()) as u64;
+                while (digits.len() as u64) < len - 1 + random() % 3 {
+                    digits.push(char::from(b'0' + (random() % 10) as u8));
+                }
+                let lead = ["0", "", "0", "00", prefix, " 0 "][i / 2 % 6];
+                let mut raw = String::from(lead);
+                for (j, c) in digits.chars().enumerate() {
+                    if j > 0 && random() % 4 == 0 {
+                        let separators = [' ', '-', ' ', '-', ' ', '.', '/', '\u{a0}'];
+                        raw.push(separators[(random() % 8) as usize]);
+                    }
+                    raw.push(c);
+                }
+                for check in NumberCheck::ALL {
+                    let general = parse_general(&raw, Some(id), check);
+                    assert_eq!(parse(&raw, Some(id), check), general, "{id} {raw:?}");
+                    if let Some(n) = national_fast(&raw, id, check) {
+                        assert_eq!(Ok(n), general, "{id} {raw:?}");
+                        fast += 1;
+                    }
+                    total += 1;
+                }
+            }
+        }
+        assert!(fast > 2_000, "{fast} of {total} through the fast path");
+    }
+
+    #[test]
+    fn each_id_finds_the_first_country_of_the_table_with_it() {
+        for c in COUNTRIES {
+            let first = COUNTRIES.iter().find(|o| o.id == c.id).unwrap();
+            assert!(std::ptr::eq(metadata(c.id), first), "{}", c.id);
+        }
     }
 
     #[test]

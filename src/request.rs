@@ -224,13 +224,12 @@ impl<'de> Visitor<'de> for RequestVisitor {
     }
 }
 
-/// One JSON value, kept when it is a scalar and skipped when it is nested.
+/// One JSON value of the request's head: text is kept, anything else is
+/// only told apart from `null` (and skipped when it is nested).
 enum Scalar<'de> {
     Text(Cow<'de, str>),
-    Number(String),
-    Bool(bool),
     Null,
-    Nested,
+    Other,
 }
 
 impl<'de> Deserialize<'de> for Scalar<'de> {
@@ -256,20 +255,17 @@ impl<'de> Visitor<'de> for ScalarVisitor {
     fn visit_string<E: de::Error>(self, v: String) -> std::result::Result<Scalar<'de>, E> {
         Ok(Scalar::Text(Cow::Owned(v)))
     }
-    fn visit_u64<E: de::Error>(self, v: u64) -> std::result::Result<Scalar<'de>, E> {
-        Ok(Scalar::Number(v.to_string()))
+    fn visit_u64<E: de::Error>(self, _: u64) -> std::result::Result<Scalar<'de>, E> {
+        Ok(Scalar::Other)
     }
-    fn visit_i64<E: de::Error>(self, v: i64) -> std::result::Result<Scalar<'de>, E> {
-        Ok(Scalar::Number(v.to_string()))
+    fn visit_i64<E: de::Error>(self, _: i64) -> std::result::Result<Scalar<'de>, E> {
+        Ok(Scalar::Other)
     }
-    fn visit_f64<E: de::Error>(self, v: f64) -> std::result::Result<Scalar<'de>, E> {
-        // serde_json's own shortest form: 1.5 stays "1.5".
-        Ok(Scalar::Number(
-            serde_json::Number::from_f64(v).map_or_else(|| v.to_string(), |n| n.to_string()),
-        ))
+    fn visit_f64<E: de::Error>(self, _: f64) -> std::result::Result<Scalar<'de>, E> {
+        Ok(Scalar::Other)
     }
-    fn visit_bool<E: de::Error>(self, v: bool) -> std::result::Result<Scalar<'de>, E> {
-        Ok(Scalar::Bool(v))
+    fn visit_bool<E: de::Error>(self, _: bool) -> std::result::Result<Scalar<'de>, E> {
+        Ok(Scalar::Other)
     }
     fn visit_unit<E: de::Error>(self) -> std::result::Result<Scalar<'de>, E> {
         Ok(Scalar::Null)
@@ -279,14 +275,79 @@ impl<'de> Visitor<'de> for ScalarVisitor {
         mut seq: A,
     ) -> std::result::Result<Scalar<'de>, A::Error> {
         while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(Scalar::Nested)
+        Ok(Scalar::Other)
     }
     fn visit_map<A: MapAccess<'de>>(
         self,
         mut map: A,
     ) -> std::result::Result<Scalar<'de>, A::Error> {
         while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        Ok(Scalar::Nested)
+        Ok(Scalar::Other)
+    }
+}
+
+/// A float as the service gets it: serde_json's own shortest form (1.5 stays "1.5").
+fn float_text(v: f64) -> String {
+    serde_json::Number::from_f64(v).map_or_else(|| v.to_string(), |n| n.to_string())
+}
+
+/// One recipient field's value, handed to the builder as it is read (what
+/// [`Scalar`] reads, without the value passing through it).
+struct FieldSeed<'b, 'n, 'k> {
+    builder: &'b mut RecipientBuilder<'n>,
+    name: &'k str,
+}
+
+impl<'de> DeserializeSeed<'de> for FieldSeed<'_, '_, '_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> std::result::Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for FieldSeed<'_, '_, '_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_str<E: de::Error>(self, v: &str) -> std::result::Result<(), E> {
+        self.builder.text(self.name, v);
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(self, v: u64) -> std::result::Result<(), E> {
+        self.builder
+            .field(self.name, FieldValue::Number(v.to_string()));
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, v: i64) -> std::result::Result<(), E> {
+        self.builder
+            .field(self.name, FieldValue::Number(v.to_string()));
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, v: f64) -> std::result::Result<(), E> {
+        self.builder
+            .field(self.name, FieldValue::Number(float_text(v)));
+        Ok(())
+    }
+    fn visit_bool<E: de::Error>(self, v: bool) -> std::result::Result<(), E> {
+        self.builder.field(self.name, FieldValue::Bool(v));
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> std::result::Result<(), E> {
+        self.builder.field(self.name, FieldValue::Null);
+        Ok(())
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> std::result::Result<(), A::Error> {
+        ScalarVisitor.visit_seq(seq)?;
+        self.builder.field(self.name, FieldValue::Other);
+        Ok(())
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> std::result::Result<(), A::Error> {
+        ScalarVisitor.visit_map(map)?;
+        self.builder.field(self.name, FieldValue::Other);
+        Ok(())
     }
 }
 
@@ -341,9 +402,11 @@ impl<'de> Visitor<'de> for RcptsSeed {
     ) -> std::result::Result<Self::Value, A::Error> {
         let mut rcpts = Vec::with_capacity(seq.size_hint().unwrap_or(16));
         let mut names = FieldNames::default();
+        names.share();
         while let Some(r) = seq.next_element_seed(RecipientSeed { names: &mut names })? {
             rcpts.push(r);
         }
+        names.seal(&mut rcpts);
         Ok(Some(rcpts))
     }
     fn visit_map<A: MapAccess<'de>>(self, map: A) -> std::result::Result<Self::Value, A::Error> {
@@ -403,14 +466,10 @@ impl<'de> Visitor<'de> for RecipientVisitor<'_> {
     ) -> std::result::Result<Self::Value, A::Error> {
         let mut r = RecipientBuilder::new(self.0.names);
         while let Some(Key(name)) = map.next_key::<Key<'de>>()? {
-            let value = match map.next_value()? {
-                Scalar::Text(s) => FieldValue::Text(s),
-                Scalar::Number(s) => FieldValue::Number(s),
-                Scalar::Bool(b) => FieldValue::Bool(b),
-                Scalar::Null => FieldValue::Null,
-                Scalar::Nested => FieldValue::Other,
-            };
-            r.field(&name, value);
+            map.next_value_seed(FieldSeed {
+                builder: &mut r,
+                name: &name,
+            })?;
         }
         Ok(r.finish())
     }

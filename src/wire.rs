@@ -5,6 +5,7 @@
 
 use std::fmt;
 
+use crate::recipient::Parts;
 use crate::validation::{Clean, Validated};
 
 pub(crate) const CONTENT_TYPE: &str = "application/x-www-form-urlencoded; charset=utf-8";
@@ -35,11 +36,17 @@ pub(crate) fn encode_body(
     req: &Validated<'_>,
     rcpts: &[Clean<'_>],
 ) -> Vec<u8> {
-    let guess = rcpts
-        .iter()
-        .map(|r| 40 + r.recipient.values.len() * 2)
-        .sum::<usize>();
-    let mut body = Vec::with_capacity(creds.0.len() + guess + 64);
+    // Room for each recipient as it mostly is (a byte encoded in at most 3,
+    // as UTF-8 and most punctuation are), and for the worst case of one:
+    // `encode_rcpts` then never has to move what it wrote to grow.
+    let (likely, worst) = rcpts.iter().fold((0, 0), |(likely, worst), r| {
+        let (fields, text) = room(r.cellphone.len(), r.recipient.parts());
+        (
+            likely + 24 + 18 * fields + 3 * text,
+            worst.max(room_for(fields, text)),
+        )
+    });
+    let mut body = Vec::with_capacity(creds.0.len() + likely + worst + 64);
     body.extend_from_slice(&creds.0);
     body.extend_from_slice(b"&message=");
     form_encode(&mut body, req.message.as_bytes());
@@ -64,28 +71,93 @@ pub(crate) fn encode_body(
 /// written into room for its worst case, 8 bytes a byte, by index, then cut
 /// to what was written: small appends one by one cost more than the rest.
 fn encode_rcpts(out: &mut Vec<u8>, rcpts: &[Clean<'_>]) {
+    let mut names = EncodedNames::default();
     out.extend_from_slice(b"%5B");
     for (i, r) in rcpts.iter().enumerate() {
-        let fields = r.recipient.fields();
-        let text: usize = r.cellphone.len()
-            + r.recipient.values.len()
-            + r.recipient.field_names().map(str::len).sum::<usize>();
+        let parts = r.recipient.parts();
+        let (count, text) = room(r.cellphone.len(), parts);
         let start = out.len();
-        out.resize(start + 40 + 18 * fields.len() + 8 * text, 0);
+        out.resize(start + room_for(count, text), 0);
         let buf = &mut out[start..];
         let mut n = if i > 0 { put(buf, 0, b"%2C") } else { 0 };
         n = put(buf, n, b"%7B%22cellphone%22%3A%22");
-        n = json_form_encode(buf, n, r.cellphone.as_bytes());
-        for (name, value) in fields {
-            n = put(buf, n, b"%22%2C%22");
-            n = json_form_encode(buf, n, name.as_bytes());
-            n = put(buf, n, b"%22%3A%22");
-            n = json_form_encode(buf, n, value.as_bytes());
+        n = match r.cellphone.as_bytes().split_first() {
+            // E.164, as validation leaves every number: `+` then digits.
+            Some((b'+', digits)) if digits.iter().all(u8::is_ascii_digit) => {
+                n = put(buf, n, b"%2B");
+                put(buf, n, digits)
+            }
+            _ => json_form_encode(buf, n, r.cellphone.as_bytes()),
+        };
+        let values = parts.text.as_bytes();
+        let mut from = parts.cellphone_end;
+        for (position, (name, end)) in parts.fields.iter().enumerate() {
+            let end = end - parts.base;
+            n = put(buf, n, names.get(name, position));
+            n = json_form_encode(buf, n, &values[from..end]);
+            from = end;
         }
         n = put(buf, n, b"%22%7D");
         out.truncate(start + n);
     }
     out.extend_from_slice(b"%5D");
+}
+
+/// A recipient's count of fields and the length of its text (number as
+/// sent, as given, names, values).
+fn room(number: usize, parts: Parts<'_>) -> (usize, usize) {
+    let names: usize = parts.fields.iter().map(|(name, _)| name.len()).sum();
+    (parts.fields.len(), number + parts.text.len() + names)
+}
+
+/// The most a recipient of `fields` fields and `text` bytes of text can take encoded.
+fn room_for(fields: usize, text: usize) -> usize {
+    40 + 18 * fields + 8 * text
+}
+
+/// `","name":"` of each field name, encoded once per body: the recipients
+/// of a request share their names (the same text at the same address,
+/// `recipient.rs`), so a name is found by where it is, and mostly at the
+/// same position as in the recipient before.
+#[derive(Default)]
+struct EncodedNames<'a> {
+    /// The name's address and length, and where its encoding ends in `text`.
+    known: Vec<(&'a str, usize)>,
+    text: Vec<u8>,
+}
+
+impl<'a> EncodedNames<'a> {
+    /// Names past this many are encoded where they stand, each time.
+    const MAX: usize = 64;
+
+    fn get(&mut self, name: &'a str, position: usize) -> &[u8] {
+        let same = |(known, _): &&(&'a str, usize)| std::ptr::eq(*known, name);
+        let at = match self.known.get(position).filter(same) {
+            Some(_) => Some(position),
+            None => self.known.iter().position(|k| same(&k)),
+        };
+        let at = match at {
+            Some(at) => at,
+            None => {
+                let start = self.text.len();
+                self.text.extend_from_slice(b"%22%2C%22");
+                self.text.resize(start + 9 + 8 * name.len(), 0);
+                let n = json_form_encode(&mut self.text[start..], 9, name.as_bytes());
+                self.text.truncate(start + n);
+                self.text.extend_from_slice(b"%22%3A%22");
+                self.known.push((name, self.text.len()));
+                if self.known.len() > Self::MAX {
+                    // Forgotten at once: a list of ever new names must not pile up.
+                    self.known.clear();
+                    self.text.drain(..start);
+                    self.known.push((name, self.text.len()));
+                }
+                self.known.len() - 1
+            }
+        };
+        let from = at.checked_sub(1).map_or(0, |before| self.known[before].1);
+        &self.text[from..self.known[at].1]
+    }
 }
 
 /// Writes `token` into `buf` at `n`; returns where it ended.
@@ -97,14 +169,38 @@ fn put(buf: &mut [u8], n: usize, token: &[u8]) -> usize {
 /// Writes the inside of a JSON string (escaped as serde_json escapes),
 /// form-encoded, into `buf` at `n`, which has room for 8 bytes a byte;
 /// returns where it ended.
-fn json_form_encode(buf: &mut [u8], mut n: usize, bytes: &[u8]) -> usize {
+fn json_form_encode(buf: &mut [u8], n: usize, bytes: &[u8]) -> usize {
+    // One bounds check for the whole string, not one per byte.
+    let out = &mut buf[n..n + 8 * bytes.len()];
+    let mut at = 0;
     for &b in bytes {
-        let [code @ .., len] = JSON_FORM[usize::from(b)];
-        buf[n..n + 8].copy_from_slice(&code);
-        n += usize::from(len);
+        let same = SINGLE[usize::from(b)];
+        if same != 0 {
+            out[at] = same;
+            at += 1;
+        } else {
+            let [code @ .., len] = JSON_FORM[usize::from(b)];
+            out[at..at + 8].copy_from_slice(&code);
+            at += usize::from(len);
+        }
     }
-    n
+    n + at
 }
+
+/// The byte each byte is encoded as when that is one byte (letters, digits,
+/// `*-._`, and `+` for a space), 0 when it takes more: most of a text is
+/// written with one look-up and one store a byte.
+const SINGLE: [u8; 256] = {
+    let mut table = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        if JSON_FORM[i][8] == 1 {
+            table[i] = JSON_FORM[i][0];
+        }
+        i += 1;
+    }
+    table
+};
 
 /// Each byte inside a JSON string, escaped for JSON then for the form: up to
 /// 8 bytes, then how many count.
@@ -258,6 +354,37 @@ mod tests {
             )
             .recipient(Recipient::new("+33612345679").field("x", "\\\"\n"));
         let v = check(&req, &ValidationSettings::default()).unwrap();
+        let mut ours = Vec::new();
+        encode_rcpts(&mut ours, &v.rcpts);
+        let mut theirs = Vec::new();
+        form_encode(
+            &mut theirs,
+            &serde_json::to_vec(&RcptsJson(&v.rcpts)).unwrap(),
+        );
+        assert_eq!(
+            String::from_utf8(ours).unwrap(),
+            String::from_utf8(theirs).unwrap()
+        );
+    }
+
+    #[test]
+    fn rcpts_read_from_a_document_are_encoded_as_serde_json_would_with_names_shared_or_not() {
+        // 70 names seen once each (past the shared names and the encoded
+        // names kept), then names back in another order.
+        let rcpts: Vec<String> = (0..140)
+            .map(|i| {
+                let odd = format!("n\\u00e9\\\"{}", i % 70);
+                if i % 2 == 0 {
+                    format!(r#"{{"cellphone":"+3361234{i:04}","{odd}":"v{i}","firstname":"Zoé"}}"#)
+                } else {
+                    format!(r#"{{"firstname":"a b","cellphone":"+3361234{i:04}","c0":{i},"{odd}":"\t"}}"#)
+                }
+            })
+            .collect();
+        let doc = format!(r#"{{"message":"AbCdEf123","rcpts":[{}]}}"#, rcpts.join(","));
+        let req = SendRequest::from_json(&doc).unwrap();
+        let v = check(&req, &ValidationSettings::default()).unwrap();
+        assert_eq!(v.rcpts.len(), 140);
         let mut ours = Vec::new();
         encode_rcpts(&mut ours, &v.rcpts);
         let mut theirs = Vec::new();

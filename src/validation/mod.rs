@@ -11,7 +11,7 @@ pub(crate) use duplicates::{Tracker, Verdict};
 
 use crate::error::{Error, ErrorKind, Problem, Result};
 use crate::phone::{self, Rewrite};
-use crate::recipient::Recipient;
+use crate::recipient::{all_graphic, Recipient};
 use crate::request::{RecipientSource, SendRequest};
 use crate::settings::ValidationSettings;
 
@@ -126,7 +126,7 @@ fn check_with_head<'a>(
     }
     let mut v = Validated::head(req);
     v.rcpts.reserve(req.rcpts.len());
-    let mut seen = Tracker::new(rules.duplicates);
+    let mut seen = Tracker::with_capacity(rules.duplicates, req.rcpts.len());
     for (i, r) in req.rcpts.iter().enumerate() {
         let Some(cellphone) = check_recipient(i, r, rules, &mut p).map(|n| n.e164) else {
             continue;
@@ -305,7 +305,7 @@ fn is_design_id(s: &str) -> bool {
 
 fn field_name_problem(name: &str) -> Option<&'static str> {
     // The usual name (printable ASCII) is told apart without a character walk.
-    if name != "cellphone" && !name.is_empty() && name.bytes().all(|b| b.is_ascii_graphic()) {
+    if name != "cellphone" && !name.is_empty() && all_graphic(name.as_bytes()) {
         return None;
     }
     if name.is_empty() {
