@@ -21,6 +21,9 @@ pub(crate) struct Piece {
     /// Each recipient's content hash, for the journal (empty without one).
     #[cfg_attr(not(feature = "journal"), allow(dead_code))]
     pub hashes: Vec<Hash>,
+    /// The journal's ticket, when it recorded the piece as it was made ready.
+    #[cfg_attr(not(feature = "journal"), allow(dead_code))]
+    pub ready: Option<crate::error::Result<i64>>,
 }
 
 /// A recipient's content hash (the journal's, keyed per journal).
@@ -46,12 +49,6 @@ pub(crate) trait Feeder: Sync {
     /// Indexes that could not be sent because the source changed after validation.
     fn refused(&self) -> Vec<usize> {
         Vec::new()
-    }
-    /// How many pieces may wait made ready for `workers` workers. One for a
-    /// source: what it holds in memory stays the pieces in flight (the one
-    /// made ready takes the place of the one that just finished).
-    fn ready_ahead(&self, _workers: usize) -> usize {
-        1
     }
 }
 
@@ -134,6 +131,7 @@ impl Feeder for SliceFeeder<'_> {
                     .map(|c| s.hash(&c.cellphone, c.recipient))
                     .collect()
             }),
+            ready: None,
         })
     }
 
@@ -146,12 +144,6 @@ impl Feeder for SliceFeeder<'_> {
 
     fn dropped(&self) -> Vec<usize> {
         self.v.dropped.clone()
-    }
-
-    /// The recipients are in memory already: one encoded body per worker
-    /// is all that waiting adds, for answers that come back together.
-    fn ready_ahead(&self, workers: usize) -> usize {
-        workers
     }
 }
 
@@ -285,6 +277,7 @@ where
             hashes: self.selection.map_or_else(Vec::new, |s| {
                 taken.iter().map(|(_, r, c)| s.hash(c, r)).collect()
             }),
+            ready: None,
         })
     }
 
