@@ -262,11 +262,9 @@ impl Active {
         }
         // No one else holds the lock: what is still `sending` was cut off,
         // and what was made ready and never left was never started.
-        tx.execute_batch(&format!(
-            "UPDATE piece SET state = 'unknown' WHERE state = 'sending'; {}",
-            forget_ready()
-        ))
-        .map_err(fail)?;
+        tx.execute_batch("UPDATE piece SET state = 'unknown' WHERE state = 'sending'")
+            .map_err(fail)?;
+        forget_ready(&tx).map_err(fail)?;
         tx.execute(
             &format!(
                 "INSERT INTO run (started_at, include_unknown, only_positions) VALUES ({NOW}, ?1, ?2)"
@@ -433,16 +431,18 @@ impl Active {
             (false, Some(done), _) => done as usize + report.dropped.len() >= self.total,
             _ => false,
         };
-        let _ = conn.execute_batch(&format!(
-            "BEGIN;
-             {forget}
-             UPDATE run SET ended_at = {NOW} WHERE id = {run};
-             UPDATE campaign SET finished_at = coalesce(finished_at, {NOW}) WHERE {finished};
-             COMMIT;",
-            forget = forget_ready(),
-            run = self.run,
-            finished = i32::from(finished),
-        ));
+        let _ = conn
+            .execute_batch("BEGIN")
+            .and_then(|()| forget_ready(&conn))
+            .and_then(|()| {
+                conn.execute_batch(&format!(
+                    "UPDATE run SET ended_at = {NOW} WHERE id = {run};
+                     UPDATE campaign SET finished_at = coalesce(finished_at, {NOW}) WHERE {finished};
+                     COMMIT;",
+                    run = self.run,
+                    finished = i32::from(finished),
+                ))
+            });
     }
 }
 
