@@ -6,9 +6,6 @@
 //! With a journal, the same thread records a ready piece's recipients (as
 //! not sent), so that only marking it as leaving is left on the worker's path.
 //!
-//! One piece is kept ready per worker, for answers that come back together:
-//! what a batch holds in memory is the pieces in flight and as many ready.
-//!
 //! Order is kept: pieces leave the queue in the order the feeder made them.
 //! A piece still queued when the batch stops counts as never handed out.
 #![forbid(unsafe_code)]
@@ -21,7 +18,7 @@ use super::pool::Recorder;
 
 pub(crate) struct Ahead<'f> {
     feeder: &'f dyn Feeder,
-    /// Pieces kept ready: one per worker.
+    /// Pieces kept ready (see [`Feeder::ready_ahead`]).
     depth: usize,
     recorder: Option<&'f dyn Recorder>,
     queue: Mutex<Queue>,

@@ -50,6 +50,13 @@ pub(crate) trait Feeder: Sync {
     fn refused(&self) -> Vec<usize> {
         Vec::new()
     }
+    /// How many pieces may wait made ready for `workers` workers. One for a
+    /// source: what it holds in memory stays the pieces in flight (the one
+    /// made ready takes the place of the one that just finished). One per
+    /// worker measured no faster for the command (bench/FINDINGS.md).
+    fn ready_ahead(&self, _workers: usize) -> usize {
+        1
+    }
 }
 
 /// The pieces of a validated request held in memory.
@@ -144,6 +151,12 @@ impl Feeder for SliceFeeder<'_> {
 
     fn dropped(&self) -> Vec<usize> {
         self.v.dropped.clone()
+    }
+
+    /// The recipients are in memory already: one encoded body per worker
+    /// is all that waiting adds, for answers that come back together.
+    fn ready_ahead(&self, workers: usize) -> usize {
+        workers
     }
 }
 

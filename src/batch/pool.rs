@@ -132,7 +132,7 @@ pub(crate) fn run(
     // Pieces handed out but cancelled before their first attempt.
     let unsent: Mutex<Vec<usize>> = Mutex::new(Vec::new());
     // Several workers: the next pieces are encoded (and recorded) on a thread of their own.
-    let ahead = (workers > 1).then(|| Ahead::new(feeder, workers, recorder));
+    let ahead = (workers > 1).then(|| Ahead::new(feeder, feeder.ready_ahead(workers), recorder));
     let feeder: &dyn Feeder = ahead.as_ref().map_or(feeder, |a| a);
 
     let work = || {
