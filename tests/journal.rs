@@ -126,6 +126,49 @@ fn a_resume_sends_the_not_sent_and_leaves_the_unknown_unless_told() {
 }
 
 #[test]
+fn pieces_made_ready_that_never_leave_change_no_one_s_fate() {
+    // Answers slow enough that the pieces after the first two are made
+    // ready (and written to the journal) before the first answer halts the batch.
+    let sandbox = Sandbox::start(config().latency(Duration::from_millis(30))).unwrap();
+    let dir = Dir::new("ready");
+    let req = request(people(60));
+    for _ in 0..6 {
+        sandbox.push_fault(Fault::status(500, "down"));
+    }
+    let first = batch_client(&sandbox, 10, 1)
+        .send_batch_with(&req, &with(dir.journal()))
+        .unwrap();
+    assert_eq!(first.unknown.len(), 60);
+
+    // Sent again with the unknown ones, two at a time: the first answer
+    // refuses the key, the other piece in flight may go through, and the
+    // pieces made ready behind them never leave.
+    sandbox.push_fault(Fault::status(401, r#"{"status":"error","code":401}"#));
+    let halted = batch_client(&sandbox, 10, 2)
+        .send_batch_with(&req, &with(dir.journal().include_unknown(true)))
+        .unwrap();
+    assert_ne!(halted.status, BatchStatus::Ok, "{}", halted.to_json());
+    let state = Journal::read(dir.journal().path()).unwrap().unwrap();
+    assert_eq!(state.not_sent, 10, "only the refused piece: {state:?}");
+    assert_eq!(state.sent + state.not_sent + state.unknown, 60);
+    assert!(
+        state.unknown >= 40,
+        "the pieces that never left are still unknown, as the first run left them: {state:?}"
+    );
+
+    let last = batch_client(&sandbox, 10, 2)
+        .send_batch_with(&req, &with(dir.journal().include_unknown(true)))
+        .unwrap();
+    assert_eq!(last.status, BatchStatus::Ok, "{}", last.to_json());
+    assert_eq!(last.already_sent, state.sent);
+    let state = Journal::read(dir.journal().path()).unwrap().unwrap();
+    assert_eq!((state.sent, state.not_sent, state.unknown), (60, 0, 0));
+    let got = received(&sandbox);
+    assert_eq!(got.len(), 60);
+    assert!(got.values().all(|&n| n == 1));
+}
+
+#[test]
 fn a_changed_input_is_refused_before_anything_is_sent() {
     let sandbox = sandbox();
     let dir = Dir::new("changed");

@@ -21,6 +21,9 @@ pub(crate) struct Piece {
     /// Each recipient's content hash, for the journal (empty without one).
     #[cfg_attr(not(feature = "journal"), allow(dead_code))]
     pub hashes: Vec<Hash>,
+    /// The journal's ticket, when it recorded the piece as it was made ready.
+    #[cfg_attr(not(feature = "journal"), allow(dead_code))]
+    pub ready: Option<crate::error::Result<i64>>,
 }
 
 /// A recipient's content hash (the journal's, keyed per journal).
@@ -49,7 +52,8 @@ pub(crate) trait Feeder: Sync {
     }
     /// How many pieces may wait made ready for `workers` workers. One for a
     /// source: what it holds in memory stays the pieces in flight (the one
-    /// made ready takes the place of the one that just finished).
+    /// made ready takes the place of the one that just finished). One per
+    /// worker measured no faster for the command (bench/FINDINGS.md).
     fn ready_ahead(&self, _workers: usize) -> usize {
         1
     }
@@ -134,6 +138,7 @@ impl Feeder for SliceFeeder<'_> {
                     .map(|c| s.hash(&c.cellphone, c.recipient))
                     .collect()
             }),
+            ready: None,
         })
     }
 
@@ -285,6 +290,7 @@ where
             hashes: self.selection.map_or_else(Vec::new, |s| {
                 taken.iter().map(|(_, r, c)| s.hash(c, r)).collect()
             }),
+            ready: None,
         })
     }
 

@@ -76,6 +76,7 @@ impl Ledger {
                 indexes: indexes.clone(),
                 body: None,
                 hashes: Vec::new(),
+                ready: None,
             };
             finished.push((piece, outcome));
         }

@@ -100,7 +100,12 @@ pub struct Progress {
 /// Where a batch records each piece before it leaves and after its answer
 /// (the journal). A piece whose start cannot be recorded is not sent.
 pub(crate) trait Recorder: Sync {
-    /// Records that `piece` is about to leave; the ticket is for [`Recorder::finish`].
+    /// Records `piece`'s recipients as not sent, when it is made ready
+    /// (ahead of the workers, off their path); the ticket goes in
+    /// [`Piece::ready`] for [`Recorder::start`].
+    fn ready(&self, piece: &Piece) -> Result<i64>;
+    /// Records that `piece` is about to leave (recording it first if it was
+    /// not made ready); the ticket is for [`Recorder::finish`].
     fn start(&self, piece: &Piece) -> Result<i64>;
     /// Records what became of a started piece.
     fn finish(&self, ticket: i64, piece: &Piece, outcome: &Result<SendResult>) -> Result<()>;
@@ -126,8 +131,8 @@ pub(crate) fn run(
     let cancelled = || control.is_some_and(BatchControl::is_cancelled);
     // Pieces handed out but cancelled before their first attempt.
     let unsent: Mutex<Vec<usize>> = Mutex::new(Vec::new());
-    // Several workers: the next pieces are encoded on a thread of their own.
-    let ahead = (workers > 1).then(|| Ahead::new(feeder, feeder.ready_ahead(workers)));
+    // Several workers: the next pieces are encoded (and recorded) on a thread of their own.
+    let ahead = (workers > 1).then(|| Ahead::new(feeder, feeder.ready_ahead(workers), recorder));
     let feeder: &dyn Feeder = ahead.as_ref().map_or(feeder, |a| a);
 
     let work = || {

@@ -25,8 +25,8 @@ use crate::error::{Error, Result};
 use crate::recipient::Recipient;
 use crate::settings::ValidationSettings;
 use store::{
-    check_campaign, connect, damaged, db_error, holds_journal, rules_text, APPLICATION_ID, FORMAT,
-    NOW, SCHEMA,
+    check_campaign, connect, damaged, db_error, forget_ready, holds_journal, rules_text,
+    APPLICATION_ID, FORMAT, MADE_READY, NOW, SCHEMA,
 };
 
 /// A journal for a batch: where it is kept, and how a resume treats it.
@@ -136,8 +136,12 @@ impl Journal {
                 },
             )
             .map_err(fail)?;
+        // Pieces made ready that never left were never started: no one's fate.
         let mut counts = conn
-            .prepare("SELECT state, count(*) FROM fate GROUP BY state")
+            .prepare(&format!(
+                "SELECT piece.state, count(*) FROM recipient JOIN piece ON piece.id = recipient.piece \
+                 WHERE NOT ({MADE_READY}) GROUP BY piece.state"
+            ))
             .map_err(fail)?;
         let rows = counts
             .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))
@@ -256,9 +260,11 @@ impl Active {
         } else {
             check_campaign(&tx, path, campaign, &rules)?;
         }
-        // No one else holds the lock: what is still `sending` was cut off.
+        // No one else holds the lock: what is still `sending` was cut off,
+        // and what was made ready and never left was never started.
         tx.execute_batch("UPDATE piece SET state = 'unknown' WHERE state = 'sending'")
             .map_err(fail)?;
+        forget_ready(&tx).map_err(fail)?;
         tx.execute(
             &format!(
                 "INSERT INTO run (started_at, include_unknown, only_positions) VALUES ({NOW}, ?1, ?2)"
@@ -425,14 +431,18 @@ impl Active {
             (false, Some(done), _) => done as usize + report.dropped.len() >= self.total,
             _ => false,
         };
-        let _ = conn.execute_batch(&format!(
-            "BEGIN;
-             UPDATE run SET ended_at = {NOW} WHERE id = {run};
-             UPDATE campaign SET finished_at = coalesce(finished_at, {NOW}) WHERE {finished};
-             COMMIT;",
-            run = self.run,
-            finished = i32::from(finished),
-        ));
+        let _ = conn
+            .execute_batch("BEGIN")
+            .and_then(|()| forget_ready(&conn))
+            .and_then(|()| {
+                conn.execute_batch(&format!(
+                    "UPDATE run SET ended_at = {NOW} WHERE id = {run};
+                     UPDATE campaign SET finished_at = coalesce(finished_at, {NOW}) WHERE {finished};
+                     COMMIT;",
+                    run = self.run,
+                    finished = i32::from(finished),
+                ))
+            });
     }
 }
 

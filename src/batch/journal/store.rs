@@ -15,6 +15,27 @@ pub(super) const APPLICATION_ID: i64 = 0x5350_4c4a;
 /// The schema's version (`PRAGMA user_version`).
 pub(super) const FORMAT: i64 = 1;
 pub(super) const NOW: &str = "strftime('%Y-%m-%dT%H:%M:%fZ', 'now')";
+/// A piece made ready that has not left (or never did): `not_sent`, with no
+/// `ended_at` (every piece that ends gets one).
+pub(super) const MADE_READY: &str = "piece.state = 'not_sent' AND piece.ended_at IS NULL";
+/// Removes the pieces made ready that never left, and their recipients (never
+/// one an earlier run recorded): the journal then reads as if they had
+/// never been made ready, as before a batch recorded pieces ahead. Finding
+/// their recipients reads the whole table: only done when there are some.
+pub(super) fn forget_ready(conn: &Connection) -> rusqlite::Result<()> {
+    let any: bool = conn.query_row(
+        &format!("SELECT EXISTS (SELECT 1 FROM piece WHERE {MADE_READY})"),
+        [],
+        |r| r.get(0),
+    )?;
+    if any {
+        conn.execute_batch(&format!(
+            "DELETE FROM recipient WHERE piece IN (SELECT id FROM piece WHERE {MADE_READY});
+             DELETE FROM piece WHERE {MADE_READY};"
+        ))?;
+    }
+    Ok(())
+}
 
 pub(super) const SCHEMA: &str = "
 CREATE TABLE campaign (
