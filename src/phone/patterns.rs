@@ -76,21 +76,8 @@ impl Patterns {
 /// pattern's; `None` when a pattern does not compile or it would be too large.
 fn compile_combined(sources: &[String]) -> Option<Combined> {
     use regex_automata::dfa::{dense, Automaton};
-    use regex_automata::util::syntax;
     use regex_automata::MatchKind;
-    let dfa = dense::Builder::new()
-        .syntax(
-            syntax::Config::new()
-                .unicode(false)
-                .utf8(false)
-                .ignore_whitespace(true),
-        )
-        .configure(
-            dense::Config::new()
-                .match_kind(MatchKind::All)
-                .dfa_size_limit(Some(1 << 20))
-                .determinize_size_limit(Some(4 << 20)),
-        )
+    let dfa = dfa_builder(dense::Config::new().match_kind(MatchKind::All))
         .build_many(sources)
         .ok()?;
     let start = dfa
@@ -170,19 +157,7 @@ impl Pattern {
 /// when it does not compile or would take more than a megabyte.
 fn compile_dfa(source: &str) -> Option<Matcher> {
     use regex_automata::dfa::{dense, Automaton};
-    use regex_automata::util::syntax;
-    dense::Builder::new()
-        .syntax(
-            syntax::Config::new()
-                .unicode(false)
-                .utf8(false)
-                .ignore_whitespace(true),
-        )
-        .configure(
-            dense::Config::new()
-                .dfa_size_limit(Some(1 << 20))
-                .determinize_size_limit(Some(4 << 20)),
-        )
+    dfa_builder(dense::Config::new())
         .build(source)
         .ok()
         .and_then(|dfa| {
@@ -190,6 +165,26 @@ fn compile_dfa(source: &str) -> Option<Matcher> {
             let start = dfa.start_state_forward(&input).ok()?;
             Some(Matcher::Dfa(Box::new((dfa, start))))
         })
+}
+
+/// The full DFAs' builder: Unicode off (as [`compile_pattern`]), and no
+/// automaton over a megabyte (the caller then falls back to a regex).
+fn dfa_builder(config: regex_automata::dfa::dense::Config) -> regex_automata::dfa::dense::Builder {
+    use regex_automata::util::syntax;
+    let mut builder = regex_automata::dfa::dense::Builder::new();
+    builder
+        .syntax(
+            syntax::Config::new()
+                .unicode(false)
+                .utf8(false)
+                .ignore_whitespace(true),
+        )
+        .configure(
+            config
+                .dfa_size_limit(Some(1 << 20))
+                .determinize_size_limit(Some(4 << 20)),
+        );
+    builder
 }
 
 /// Numbers reach the patterns as ASCII digits alone, so `\d` is compiled as

@@ -5,6 +5,17 @@ use regex::{Regex, RegexBuilder};
 
 use super::*;
 
+/// A small reproducible generator (xorshift64) for the generated numbers:
+/// a failure names its number, and the next run makes the same ones.
+fn xorshift(mut seed: u64) -> impl FnMut() -> u64 {
+    move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    }
+}
+
 fn sent(raw: &str, country: Option<&str>) -> Result<String, String> {
     let country = country.map(|c| super::country(c).unwrap());
     parse(raw, country, NumberCheck::Valid).map(|n| n.e164.into_owned())
@@ -226,13 +237,7 @@ fn the_compiled_in_table_gives_the_metadatas_verdicts_for_generated_numbers() {
         .flat_map(|c| DATABASE.by_code(&c).unwrap_or_default())
         .collect();
     assert_eq!(metas.len(), COUNTRIES.len());
-    let mut seed = 0x2545_f491_4f6c_dd1d_u64;
-    let mut random = move || {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        seed
-    };
+    let mut random = xorshift(0x2545_f491_4f6c_dd1d_u64);
     let mut checked = 0;
     let mut references = HashMap::new();
     for (meta, country) in metas.iter().zip(COUNTRIES) {
@@ -310,13 +315,7 @@ fn the_compiled_in_table_gives_the_metadatas_verdicts_for_generated_numbers() {
 #[test]
 fn the_combined_automaton_agrees_with_the_patterns_one_by_one() {
     use phonenumber::metadata::DATABASE;
-    let mut seed = 0x9e37_79b9_7f4a_7c15_u64;
-    let mut random = move || {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        seed
-    };
+    let mut random = xorshift(0x9e37_79b9_7f4a_7c15_u64);
     let (mut compared, mut accepted, mut without) = (0, 0, 0);
     for country in COUNTRIES {
         let p = patterns(country);
@@ -365,13 +364,7 @@ fn the_combined_automaton_agrees_with_the_patterns_one_by_one() {
 #[test]
 fn the_national_fast_path_agrees_with_the_general_reading() {
     use phonenumber::metadata::DATABASE;
-    let mut seed = 0x2545_f491_4f6c_dd1d_u64;
-    let mut random = move || {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        seed
-    };
+    let mut random = xorshift(0x2545_f491_4f6c_dd1d_u64);
     let (mut fast, mut total) = (0, 0);
     for country in COUNTRIES.iter().filter(|c| c.id.len() == 2) {
         let id = super::country(country.id).unwrap();
