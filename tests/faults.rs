@@ -303,49 +303,9 @@ fn an_interim_100_continue_is_skipped() {
     assert_eq!(outcome.unwrap().inserted, Some(1));
 }
 
-/// A TLS server on loopback with a certificate no public root vouches for.
-struct TlsServer {
-    port: u16,
-    ca_pem: String,
-}
-
-fn tls_server() -> TlsServer {
-    let (config, ca_pem) = self_signed_tls(&["localhost", "127.0.0.1"]);
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    std::thread::spawn(move || {
-        for tcp in listener.incoming().flatten() {
-            let config = config.clone();
-            std::thread::spawn(move || {
-                let Ok(conn) = rustls::ServerConnection::new(config) else {
-                    return;
-                };
-                let mut tls = rustls::StreamOwned::new(conn, tcp);
-                let mut buf = [0u8; 4096];
-                let mut seen = Vec::new();
-                // Read until the form body has arrived (it ends the request).
-                while !String::from_utf8_lossy(&seen).contains("rcpts=") {
-                    match tls.read(&mut buf) {
-                        Ok(0) | Err(_) => return,
-                        Ok(n) => seen.extend_from_slice(&buf[..n]),
-                    }
-                }
-                let _ = write!(
-                    tls,
-                    "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{OK_BODY}",
-                    OK_BODY.len()
-                );
-                let _ = tls.flush();
-            });
-        }
-    });
-    TlsServer { port, ca_pem }
-}
-
 #[test]
 fn an_unknown_certificate_fails_before_sending_and_its_ca_file_makes_it_work() {
-    let server = tls_server();
-    let url = format!("https://127.0.0.1:{}/api/triggersms/", server.port);
+    let (url, ca_pem) = tls_server(&["localhost", "127.0.0.1"]);
     let client = Client::builder(UNIVERSE, KEY)
         .base_url(&url)
         .max_retries(3)
@@ -368,7 +328,7 @@ fn an_unknown_certificate_fails_before_sending_and_its_ca_file_makes_it_work() {
     );
 
     let dir = std::env::temp_dir().join(format!("splio-ca-{}.pem", std::process::id()));
-    std::fs::write(&dir, &server.ca_pem).unwrap();
+    std::fs::write(&dir, &ca_pem).unwrap();
     let trusted = Client::builder(UNIVERSE, KEY)
         .base_url(&url)
         .ca_file(&dir)

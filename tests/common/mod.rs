@@ -80,3 +80,46 @@ pub fn self_signed_tls(names: &[&str]) -> (std::sync::Arc<rustls::ServerConfig>,
     .unwrap();
     (std::sync::Arc::new(config), pem)
 }
+
+/// The service's usual success answer, as the TLS test servers give it.
+pub const TLS_OK_BODY: &str = r#"{"status":"ok","result":{"done":1,"inserted":"1","campaign_id":"6tJglf8zd","todo":1},"message":"ok","code":200}"#;
+
+/// A keep-alive TLS server on loopback with a self-signed certificate for
+/// `names`, answering each request (once its form body has arrived) with
+/// [`TLS_OK_BODY`]: its base URL and the certificate's PEM.
+pub fn tls_server(names: &[&str]) -> (String, String) {
+    use std::io::{Read, Write};
+    let (config, pem) = self_signed_tls(names);
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for tcp in listener.incoming().flatten() {
+            let config = config.clone();
+            std::thread::spawn(move || {
+                let Ok(conn) = rustls::ServerConnection::new(config) else {
+                    return;
+                };
+                let mut tls = rustls::StreamOwned::new(conn, tcp);
+                let mut buf = [0u8; 8192];
+                let mut seen = Vec::new();
+                loop {
+                    match tls.read(&mut buf) {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => seen.extend_from_slice(&buf[..n]),
+                    }
+                    // The form body ends the request; each gets an answer.
+                    if String::from_utf8_lossy(&seen).contains("rcpts=") {
+                        seen.clear();
+                        let _ = write!(
+                            tls,
+                            "HTTP/1.1 200 OK\r\nContent-Length: {}\r\n\r\n{TLS_OK_BODY}",
+                            TLS_OK_BODY.len()
+                        );
+                        let _ = tls.flush();
+                    }
+                }
+            });
+        }
+    });
+    (format!("https://127.0.0.1:{port}/api/triggersms/"), pem)
+}
