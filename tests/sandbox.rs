@@ -311,3 +311,30 @@ fn design_texts_can_be_given_over_http_and_other_designs_stay_unrendered() {
     assert_eq!(messages[0].sms[0].text, "Hi Ann");
     assert!(messages[1].sms.is_empty());
 }
+
+#[test]
+fn an_answer_never_comes_before_its_latency_whichever_path_waits() {
+    // The wait is the timer's up to a few milliseconds before the deadline,
+    // then a sleep: latencies on each side of that hand-over, and one the
+    // timer alone would round up. A lower bound only: later is the machine's.
+    for ms in [1, 3, 7] {
+        let sandbox =
+            Sandbox::start(config().latency(std::time::Duration::from_millis(ms))).unwrap();
+        let start = std::time::Instant::now();
+        let (status, v) = put_form(
+            &sandbox,
+            &[
+                ("universe", UNIVERSE),
+                ("key", KEY),
+                ("message", DESIGN),
+                ("rcpts", RCPT),
+            ],
+        );
+        let took = start.elapsed();
+        assert_eq!((status, &v["status"]), (200, &Value::from("ok")));
+        assert!(
+            took >= std::time::Duration::from_millis(ms),
+            "answered after {took:?}, before its {ms} ms latency"
+        );
+    }
+}
