@@ -394,6 +394,8 @@ fn the_report_and_resend_from_round_trip_sends_everyone_once() {
         .arg(&report2));
     assert_eq!(code, 0, "{out}{err}");
     assert!(out.starts_with("ok: 10 SMS queued"), "{out}");
+    // The file's records, not the 10 re-sent: a later --resend-from checks it.
+    assert_eq!(read_json(&report2)["source"]["count"], 50);
     // The 500 piece was received by the server, so those 10 stay unknown, not re-sent.
     let got = received(&sandbox);
     assert_eq!(got.len(), 40);
@@ -430,6 +432,45 @@ fn the_report_and_resend_from_round_trip_sends_everyone_once() {
         assert!(out.starts_with("ok: 0 SMS queued"), "{out}");
     }
     assert_eq!(received(&sandbox).values().sum::<usize>(), 50);
+}
+
+#[test]
+fn a_resend_without_journal_reports_the_whole_file_so_its_report_can_be_resent_from() {
+    let sandbox = sandbox();
+    let dir = TempDir::new("resend-nojournal");
+    let f = dir.file("r.csv", csv(30));
+    let report = dir.path("report.json");
+    sandbox.push_fault(Fault::Latency { ms: 0 });
+    sandbox.push_fault(Fault::status(
+        400,
+        r#"{"status":"error","message":"invalid JSON","code":400}"#,
+    ));
+    let send = |extra: &[&std::path::Path], to: &std::path::Path| {
+        let mut c = cmd(&sandbox);
+        c.args(["send", "-m", DESIGN, "--no-journal", "--batch-size", "10"])
+            .args(["--concurrency", "1", "--rcpts"])
+            .arg(&f);
+        if let Some(from) = extra.first() {
+            c.arg("--resend-from").arg(from);
+        }
+        run(c.arg("--report").arg(to))
+    };
+    let (code, out, _) = send(&[], &report);
+    assert_eq!(code, 6, "{out}");
+    assert_eq!(read_json(&report)["source"]["count"], 30);
+
+    sandbox.push_fault(Fault::status(500, "down"));
+    let report2 = dir.path("report2.json");
+    let (code, out, _) = send(&[&report], &report2);
+    assert_ne!(code, 0, "{out}");
+    let doc = read_json(&report2);
+    assert_eq!(doc["source"]["count"], 30, "{doc}");
+    assert_eq!(doc["unknown"].as_array().unwrap().len(), 10, "{doc}");
+
+    let (code, out, err) = send(&[&report2], &dir.path("report3.json"));
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.starts_with("nothing to re-send"), "{out}");
+    assert_eq!(received(&sandbox).len(), 20);
 }
 
 #[test]
