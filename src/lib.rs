@@ -105,7 +105,7 @@ pub use preview::{
     measure, preview, preview_json, preview_stream, preview_with, Encoding, Guards, Preview,
     PreviewTotals, RecipientPreview, Template,
 };
-pub use recipient::Recipient;
+pub use recipient::{Recipient, RecipientMaker};
 pub use request::{RecipientSource, SendRequest};
 pub use settings::{
     ClientBuilder, Duplicates, Face, Method, Region, Setting, Settings, ValidationSettings,

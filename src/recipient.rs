@@ -331,6 +331,45 @@ impl FieldNames {
     }
 }
 
+/// Makes recipients that share their field names, each kept in allocations
+/// of its exact size: for a reader of many (a file's rows), where
+/// [`Recipient::field`] grows each recipient one field at a time (a large
+/// file's reading was then mostly allocating).
+///
+/// ```
+/// use splio_sms::{Recipient, RecipientMaker};
+/// let mut maker = RecipientMaker::default();
+/// let made = maker.make("+33612345678", [("firstname", "John"), ("c0", "1")]);
+/// let built = Recipient::new("+33612345678").field("firstname", "John").field("c0", "1");
+/// assert_eq!(made, built);
+/// ```
+#[derive(Default)]
+pub struct RecipientMaker(FieldNames);
+
+impl fmt::Debug for RecipientMaker {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RecipientMaker").finish_non_exhaustive()
+    }
+}
+
+impl RecipientMaker {
+    /// A recipient with number `cellphone` and `fields` as `(name, value)`,
+    /// in order, as [`Recipient::new`] then [`Recipient::field`] for each.
+    pub fn make<'a>(
+        &mut self,
+        cellphone: &str,
+        fields: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Recipient {
+        let mut builder = RecipientBuilder::new(&mut self.0);
+        builder.seen_cellphone = true;
+        builder.set_cellphone(cellphone);
+        for (name, value) in fields {
+            builder.push(name, value);
+        }
+        builder.finish()
+    }
+}
+
 /// Builds one recipient from any face's values, noting each problem of its
 /// shape at its path relative to the recipient (`.c0`), so that validation
 /// names it `rcpts[3].c0` whether it came from a request, a file or Python.
@@ -509,6 +548,38 @@ impl<'n> RecipientBuilder<'n> {
 mod tests {
     use super::*;
     use crate::request::SendRequest;
+
+    /// One maker's recipients equal those built field by field, whatever
+    /// the names do from one to the next, and each outlives the maker.
+    #[test]
+    fn recipients_made_from_rows_equal_those_built_field_by_field() {
+        let rows: [(&str, &[(&str, &str)]); 5] = [
+            ("+33612345678", &[("firstname", "Jöhn"), ("c0", "1")]),
+            ("06 12 34 56 79", &[("c0", "2"), ("firstname", "Zoé")]),
+            ("", &[]),
+            ("+33612345670", &[("lastname", "a\"b"), ("firstname", "")]),
+            ("+33612345671", &[("firstname", "Ann"), ("c0", "3")]),
+        ];
+        let mut maker = RecipientMaker::default();
+        let made: Vec<Recipient> = rows
+            .iter()
+            .map(|(cellphone, fields)| maker.make(cellphone, fields.iter().copied()))
+            .collect();
+        drop(maker);
+        let built: Vec<Recipient> = rows
+            .iter()
+            .map(|(cellphone, fields)| {
+                fields
+                    .iter()
+                    .fold(Recipient::new(*cellphone), |r, (n, v)| r.field(*n, *v))
+            })
+            .collect();
+        assert_eq!(made, built);
+        assert_eq!(
+            made[3].fields().collect::<Vec<_>>(),
+            [("lastname", "a\"b"), ("firstname", "")]
+        );
+    }
 
     /// Recipients read from a request document are the ones built field by
     /// field with [`Recipient::field`], whatever the order of their keys, a

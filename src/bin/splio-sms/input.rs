@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 
 use serde::de::{Deserializer, SeqAccess, Visitor};
-use splio_sms::Recipient;
+use splio_sms::{Recipient, RecipientMaker};
 
 use crate::args::{Format, RecipientArgs, TextEncoding};
 use crate::decode::{Lines, Text};
@@ -213,15 +213,17 @@ fn spool_stdin() -> Result<PathBuf, Failure> {
 fn csv_items(table: Table) -> Items {
     let names = table.names.clone();
     let phone = names.iter().position(|n| n == "cellphone").unwrap_or(0);
+    let mut maker = RecipientMaker::default();
     Box::new(table.rows().map(move |row| {
-        let mut cells = row.cells?;
-        let mut r = Recipient::new(std::mem::take(&mut cells[phone]));
-        for (i, (name, value)) in names.iter().zip(cells).enumerate() {
-            if i != phone && !value.is_empty() {
-                r = r.field(name.as_str(), value);
-            }
-        }
-        Ok(r)
+        let cells = row.cells?;
+        let cellphone = cells.iter().nth(phone).unwrap_or_default();
+        let fields = names
+            .iter()
+            .zip(cells.iter())
+            .enumerate()
+            .filter(|&(i, (_, value))| i != phone && !value.is_empty())
+            .map(|(_, (name, value))| (name.as_str(), value));
+        Ok(maker.make(cellphone, fields))
     }))
 }
 
