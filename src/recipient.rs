@@ -317,11 +317,37 @@ impl FieldNames {
         self.shared = Some(Default::default());
     }
 
+    /// Once the first recipient of a document of `len` bytes is in the
+    /// block: makes room for the text and fields of as many as the document
+    /// holds if all are written like it, and returns that many. Its text and
+    /// names, and the punctuation and `"cellphone"` key around them, are its
+    /// share of the document; at most one recipient per 16 bytes
+    /// (`{"cellphone":""},`).
+    pub fn expect(&mut self, len: usize) -> usize {
+        let Some((block, _)) = &mut self.shared else {
+            return 0;
+        };
+        let names: usize = block.fields.iter().map(|(name, _)| name.len()).sum();
+        let text = block.text.len();
+        let count = len / (16 + text + names + 6 * block.fields.len()).max(16);
+        block.fields.reserve(count * block.fields.len());
+        block.text.reserve(count * text);
+        count
+    }
+
     /// Points the recipients built since [`FieldNames::share`] to their block.
     pub fn seal(&mut self, recipients: &mut [Recipient]) {
-        let Some((block, _)) = self.shared.take() else {
+        let Some((mut block, _)) = self.shared.take() else {
             return;
         };
+        // A guess that was far too large (recipients shorter than the
+        // first) is given back before the block lives as long as they do.
+        if block.fields.capacity() / 2 > block.fields.len() {
+            block.fields.shrink_to_fit();
+        }
+        if block.text.capacity() / 2 > block.text.len() {
+            block.text.shrink_to_fit();
+        }
         let block = Arc::new(block);
         for r in recipients {
             if let Storage::Shared { block: b, .. } = &mut r.storage {
