@@ -123,7 +123,7 @@ impl Client {
     }
 
     /// Validation and encoding alone, as [`send`](Client::send) does them (for benchmarks).
-    pub(crate) fn prepare(&self, request: &SendRequest) -> Result<Vec<u8>> {
+    pub(crate) fn prepare(&self, request: &SendRequest) -> Result<wire::Body> {
         let v = validation::check(request, &self.inner.settings.validation())?;
         Ok(wire::encode_body(&self.inner.credentials, &v, &v.rcpts))
     }

@@ -17,7 +17,7 @@ use crate::wire::{self, Credentials};
 pub(crate) struct Piece {
     pub seq: usize,
     pub indexes: Vec<usize>,
-    pub body: Option<Vec<u8>>,
+    pub body: Option<wire::Body>,
     /// Each recipient's content hash, for the journal (empty without one).
     #[cfg_attr(not(feature = "journal"), allow(dead_code))]
     pub hashes: Vec<Hash>,
