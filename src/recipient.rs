@@ -321,15 +321,16 @@ impl FieldNames {
     /// block: makes room for the text and fields of as many as the document
     /// holds if all are written like it, and returns that many. Its text and
     /// names, and the punctuation and `"cellphone"` key around them, are its
-    /// share of the document; at most one recipient per 16 bytes
-    /// (`{"cellphone":""},`).
+    /// share of the document; at most one per 32 bytes, so that an
+    /// unreadable first recipient does not make room for a thousand times
+    /// what follows (`{"cellphone":"+33612345678"},` is 31).
     pub fn expect(&mut self, len: usize) -> usize {
         let Some((block, _)) = &mut self.shared else {
             return 0;
         };
         let names: usize = block.fields.iter().map(|(name, _)| name.len()).sum();
         let text = block.text.len();
-        let count = len / (16 + text + names + 6 * block.fields.len()).max(16);
+        let count = len / (16 + text + names + 6 * block.fields.len()).max(32);
         block.fields.reserve(count * block.fields.len());
         block.text.reserve(count * text);
         count

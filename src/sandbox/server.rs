@@ -89,7 +89,8 @@ async fn accept(listener: TcpListener, state: Arc<State>) {
 /// counts whole milliseconds and rounds up: an answer due 2 ms after its
 /// request came after 4, one due after 50 ms after 52, and a benchmark
 /// against the sandbox measured its timer. The timer takes the wait to
-/// within 5 ms of the deadline (it can wake 2 ms late); a blocking thread's sleep (nanosleep) the rest.
+/// within 5 ms of the deadline (it can wake 2 ms late), a blocking
+/// thread's sleep (nanosleep) the rest.
 async fn wait_until(deadline: tokio::time::Instant) {
     const TIMER_SLACK: Duration = Duration::from_millis(5);
     if let Some(coarse) = deadline.checked_sub(TIMER_SLACK) {
