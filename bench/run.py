@@ -80,6 +80,17 @@ def make_ca(tmp):
     return tmp / "ca.pem", bundle
 
 
+def stop_nginx(proc):
+    """SIGTERM, so that the master stops its worker: killed, the master
+    left the worker running (and using CPU) through later benchmarks."""
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
 def start_nginx(tmp):
     """nginx answering over plain HTTP and over HTTPS (make_ca first); the base URL of each."""
     port, tls_port = free_port(), free_port()
@@ -264,7 +275,7 @@ def main():
                         rate([str(REL / "examples" / "send_threads"), url, str(t), str(N)]))
                 tls_round(tls_url, ca, bundle, body_file, add)
         finally:
-            nginx.kill()
+            stop_nginx(nginx)
 
     # On 2 cores a loop against nginx keeps both busy, so threads there show
     # the cores; against answers that take 2 ms they show whether sends wait
