@@ -46,18 +46,23 @@ fn control(sandbox: &Sandbox, what: &str, body: Option<&str>) -> (u16, Value) {
 
 const RCPT: &str = r#"[{"cellphone":"+33612345678"}]"#;
 
-#[test]
-fn answers_like_the_service_with_inserted_as_a_string() {
-    let sandbox = sandbox();
-    let (status, v) = put_form(
-        &sandbox,
+/// A valid send of one recipient with the sandbox's account.
+fn send_one(sandbox: &Sandbox) -> (u16, Value) {
+    put_form(
+        sandbox,
         &[
             ("universe", UNIVERSE),
             ("key", KEY),
             ("message", DESIGN),
             ("rcpts", RCPT),
         ],
-    );
+    )
+}
+
+#[test]
+fn answers_like_the_service_with_inserted_as_a_string() {
+    let sandbox = sandbox();
+    let (status, v) = send_one(&sandbox);
     assert_eq!(status, 200);
     assert_eq!(v["status"], "ok");
     assert_eq!(v["code"], 200);
@@ -321,15 +326,7 @@ fn an_answer_never_comes_before_its_latency_whichever_path_waits() {
         let sandbox =
             Sandbox::start(config().latency(std::time::Duration::from_millis(ms))).unwrap();
         let start = std::time::Instant::now();
-        let (status, v) = put_form(
-            &sandbox,
-            &[
-                ("universe", UNIVERSE),
-                ("key", KEY),
-                ("message", DESIGN),
-                ("rcpts", RCPT),
-            ],
-        );
+        let (status, v) = send_one(&sandbox);
         let took = start.elapsed();
         assert_eq!((status, &v["status"]), (200, &Value::from("ok")));
         assert!(
